@@ -1,0 +1,77 @@
+// `npm start`: the same proxy the extension hosts, headless.
+import { readFileSync } from 'node:fs';
+import { consoleLogger, type LogLevel } from './proxy/logger';
+import { defaultRouteTable, parseRouteTable } from './proxy/route/table';
+import { ProxyServer, randomToken } from './proxy/server/proxy-server';
+import { preloadTokenizer } from './proxy/tokens/count-tokens';
+
+const HELP = `Claude OpenAI Proxy (headless)
+
+Serves the Anthropic Messages API on 127.0.0.1 and answers with OpenAI models,
+so that the Claude Code CLI works on OpenAI.
+
+Usage: npm start            (or: node dist/cli.js)
+
+Environment:
+  OPENAI_API_KEY        the OpenAI key (required for real answers)
+  OPENAI_BASE_URL       OpenAI-compatible base URL (default https://api.openai.com/v1)
+  CLAUDE_PROXY_TOKEN    the token clients must send; if unset a random one is made and printed
+  CLAUDE_PROXY_PORT     port to listen on (default 4000; 0 = any free port)
+  CLAUDE_PROXY_HOST     address to bind (default 127.0.0.1)
+  CLAUDE_PROXY_CONFIG   path of a JSON route table ({"routes":[…],"defaultRoute":…})
+  CLAUDE_PROXY_LOG      debug | info | warn | error | off (default info)
+
+Then, in the shell where you run claude:
+  export ANTHROPIC_BASE_URL=http://127.0.0.1:PORT
+  export ANTHROPIC_AUTH_TOKEN=<the token>
+`;
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const env = process.env;
+  const logger = consoleLogger((env.CLAUDE_PROXY_LOG as LogLevel | undefined) ?? 'info');
+  const routes = env.CLAUDE_PROXY_CONFIG ? parseRouteTable(JSON.parse(readFileSync(env.CLAUDE_PROXY_CONFIG, 'utf8'))) : defaultRouteTable;
+  const generatedToken = !env.CLAUDE_PROXY_TOKEN;
+  const token = env.CLAUDE_PROXY_TOKEN || randomToken();
+  const port = env.CLAUDE_PROXY_PORT === undefined || env.CLAUDE_PROXY_PORT === '' ? 4000 : Number(env.CLAUDE_PROXY_PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`CLAUDE_PROXY_PORT must be a port number, not "${env.CLAUDE_PROXY_PORT}"`);
+  if (!env.OPENAI_API_KEY) logger.warn('OPENAI_API_KEY is not set: model calls will fail with authentication_error');
+
+  const server = new ProxyServer({
+    token,
+    openaiApiKey: env.OPENAI_API_KEY,
+    openaiBaseUrl: env.OPENAI_BASE_URL,
+    routes,
+    host: env.CLAUDE_PROXY_HOST || '127.0.0.1',
+    port,
+    logger,
+  });
+  const url = await server.start();
+  if (generatedToken) {
+    process.stdout.write(`# No CLAUDE_PROXY_TOKEN set: generated one. Paste into the shell where you run claude:\n`);
+    process.stdout.write(`export ANTHROPIC_BASE_URL=${url}\nexport ANTHROPIC_AUTH_TOKEN=${token}\n`);
+  }
+  process.stdout.write(`Claude proxy listening on ${url}\n`);
+  void preloadTokenizer().catch(() => undefined); // warm count_tokens off the request path
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: closing`);
+    server.stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  const message = (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+    ? `Port ${process.env.CLAUDE_PROXY_PORT ?? 4000} is already in use: set CLAUDE_PROXY_PORT to another port (0 = any free port)`
+    : (error as Error).message;
+  process.stderr.write(`claude-openai-proxy: ${message}\n`);
+  process.exit(1);
+});

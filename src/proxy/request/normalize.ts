@@ -1,0 +1,73 @@
+// Facts about an Anthropic request that both OpenAI translations need, decided in one place.
+import { createHash } from 'node:crypto';
+import type { ReasoningEffort } from '../route/table';
+import type { ResolvedRoute } from '../route/match';
+import type { AnthropicMessage, ContentBlock, MessagesRequest, TextBlock } from './schema';
+
+/** Claude Code's first system block changes every conversation; sent upstream it would spoil
+ *  OpenAI's prompt-cache prefix, and it means nothing to an OpenAI model. */
+const BILLING_HEADER = 'x-anthropic-billing-header:';
+
+export function systemText(system: MessagesRequest['system']): string {
+  if (system === undefined) return '';
+  if (typeof system === 'string') return system;
+  return system
+    .filter((block) => !block.text.startsWith(BILLING_HEADER))
+    .map((block) => block.text)
+    .join('\n\n');
+}
+
+export function textOfBlocks(content: AnthropicMessage['content'] | TextBlock[]): string {
+  if (typeof content === 'string') return content;
+  return (content as ContentBlock[])
+    .filter((block): block is TextBlock => block.type === 'text')
+    .map((block) => block.text)
+    .join('\n\n');
+}
+
+export interface CallerIdentity {
+  /** Claude Code's session id: keeps one conversation on one OpenAI prompt-cache shard. */
+  promptCacheKey?: string;
+  /** A hash of the device/user id: OpenAI's safety_identifier, never the raw id. */
+  safetyIdentifier?: string;
+}
+
+/** metadata.user_id is a JSON string from Claude Code ({device_id, session_id, …}), or any string from other clients. */
+export function callerIdentity(userId: string | null | undefined): CallerIdentity {
+  if (!userId) return {};
+  let sessionId: string | undefined;
+  let deviceId: string | undefined;
+  try {
+    const parsed = JSON.parse(userId) as Record<string, unknown>;
+    if (typeof parsed.session_id === 'string' && parsed.session_id) sessionId = parsed.session_id;
+    if (typeof parsed.device_id === 'string' && parsed.device_id) deviceId = parsed.device_id;
+  } catch {
+    // Not JSON: a plain user id.
+  }
+  const identity: CallerIdentity = {
+    safetyIdentifier: createHash('sha256').update(deviceId ?? userId).digest('hex').slice(0, 32),
+  };
+  if (sessionId) identity.promptCacheKey = sessionId.slice(0, 64);
+  return identity;
+}
+
+/** Reasoning effort for a reasoning model: the route's fixed setting, else what the request asks
+ *  (output_config.effort, then thinking). Undefined leaves the model's default. */
+export function reasoningEffort(request: MessagesRequest, route: ResolvedRoute): ReasoningEffort | undefined {
+  if (!route.reasoning) return undefined;
+  if (route.reasoningEffort) return route.reasoningEffort;
+  const asked = request.output_config?.effort;
+  if (asked) return asked === 'max' || asked === 'xhigh' ? 'high' : asked;
+  const thinking = request.thinking;
+  if (!thinking) return undefined;
+  if (thinking.type === 'disabled') return 'low';
+  if (thinking.type === 'adaptive') return 'medium';
+  if (thinking.budget_tokens < 4096) return 'low';
+  if (thinking.budget_tokens < 16384) return 'medium';
+  return 'high';
+}
+
+/** The client's max_tokens, capped by the route. */
+export function outputTokenLimit(request: MessagesRequest, route: ResolvedRoute): number {
+  return Math.min(request.max_tokens, route.maxOutputTokens);
+}

@@ -1,0 +1,97 @@
+// OpenAI Chat Completions answers (streamed chunks or a whole completion) -> the assembler.
+import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type { ResponseAssembler } from '../assembler';
+import type { StopReason } from '../events';
+import type { ReasoningSigner } from '../reasoning-signature';
+import { anthropicUsage, fromChatUsage, type UpstreamUsage, noUsage } from '../usage';
+import { randomToolId } from '../ids';
+
+export interface ChatTranslation {
+  assembler: ResponseAssembler;
+  signer: ReasoningSigner;
+  /** Maps a shortened upstream function name back to the client's tool name. */
+  clientToolName: (upstreamName: string) => string;
+}
+
+/** Reasoning text as OpenAI-compatible servers stream it (vLLM, DeepSeek, Ollama, OpenRouter). */
+type ReasoningDelta = { reasoning_content?: string | null; reasoning?: string | null };
+
+/** Feeds streamed chunks to the assembler. Returns the usage reported, for the log. Stops early
+ *  (returning) when a stop sequence matched; the caller then aborts the upstream call. */
+export async function translateChatStream(chunks: AsyncIterable<ChatCompletionChunk>, t: ChatTranslation): Promise<UpstreamUsage> {
+  const { assembler } = t;
+  let usage: UpstreamUsage = noUsage;
+  let finish: string | null = null;
+  let reasoning = '';
+  let refused = false;
+  const toolIndices = new Set<number>();
+  for await (const chunk of chunks) {
+    if (chunk.usage) usage = fromChatUsage(chunk.usage);
+    const choice = chunk.choices?.[0];
+    if (!choice) continue;
+    const delta = choice.delta as (typeof choice.delta & ReasoningDelta) | undefined;
+    if (delta) {
+      const thought = delta.reasoning_content ?? delta.reasoning;
+      if (thought) {
+        reasoning += thought;
+        assembler.thinking(thought);
+      }
+      if (reasoning && (delta.content || delta.tool_calls)) reasoning = signReasoning(t, reasoning);
+      if (delta.refusal) {
+        refused = true;
+        assembler.text(delta.refusal);
+      }
+      if (delta.content) assembler.text(delta.content);
+      for (const call of delta.tool_calls ?? []) {
+        if (!toolIndices.has(call.index)) {
+          toolIndices.add(call.index);
+          assembler.toolStart(call.id || randomToolId(), t.clientToolName(call.function?.name ?? ''));
+        }
+        if (call.function?.arguments) assembler.toolArguments(call.function.arguments);
+      }
+      if (assembler.stoppedBySequence) break;
+    }
+    if (choice.finish_reason) finish = choice.finish_reason;
+  }
+  if (reasoning) signReasoning(t, reasoning);
+  assembler.finish(refused ? 'refusal' : stopReason(finish), anthropicUsage(usage));
+  return usage;
+}
+
+export function translateChatCompletion(completion: ChatCompletion, t: ChatTranslation): UpstreamUsage {
+  const { assembler } = t;
+  const usage = fromChatUsage(completion.usage);
+  const choice = completion.choices[0];
+  const message = choice?.message as (ChatCompletion.Choice['message'] & ReasoningDelta) | undefined;
+  assembler.start(anthropicUsage(usage));
+  const thought = message?.reasoning_content ?? message?.reasoning;
+  if (thought) {
+    assembler.thinking(thought);
+    signReasoning(t, thought);
+  }
+  if (message?.refusal) assembler.text(message.refusal);
+  if (message?.content) assembler.text(message.content);
+  for (const call of message?.tool_calls ?? []) {
+    if (call.type !== 'function') continue;
+    assembler.toolStart(call.id || randomToolId(), t.clientToolName(call.function.name));
+    assembler.toolArguments(call.function.arguments);
+  }
+  assembler.finish(message?.refusal ? 'refusal' : stopReason(choice?.finish_reason ?? null), anthropicUsage(usage));
+  return usage;
+}
+
+/** Closes the open thinking block with a proxy signature; returns '' so the caller forgets it. */
+function signReasoning(t: ChatTranslation, text: string): string {
+  t.assembler.thinkingSignature(t.signer.sign({ summary: [text] }));
+  return '';
+}
+
+function stopReason(finish: string | null): StopReason {
+  switch (finish) {
+    case 'length': return 'max_tokens';
+    case 'tool_calls':
+    case 'function_call': return 'tool_use';
+    case 'content_filter': return 'refusal';
+    default: return 'end_turn';
+  }
+}

@@ -1,0 +1,59 @@
+// Resolves a Claude model name to its route: exact names and aliases first, then patterns in
+// table order, then the default route.
+import type { RouteConfig, RouteTableConfig } from './table';
+
+export interface ResolvedRoute extends RouteConfig {
+  /** True when the model rejects sampling parameters and takes a reasoning effort. */
+  reasoning: boolean;
+}
+
+export class RouteTable {
+  private readonly exact = new Map<string, ResolvedRoute>();
+  private readonly patterns: { regex: RegExp; route: ResolvedRoute }[] = [];
+  private readonly fallback: ResolvedRoute | undefined;
+
+  constructor(readonly config: RouteTableConfig) {
+    const resolved = config.routes.map(resolve);
+    for (const route of resolved) {
+      for (const name of [route.name, ...route.aliases]) this.exact.set(name.toLowerCase(), route);
+    }
+    for (const route of resolved) {
+      for (const pattern of route.patterns) this.patterns.push({ regex: globToRegex(pattern), route });
+    }
+    this.fallback = resolved.find((route) => route.name === config.defaultRoute);
+  }
+
+  /** The route for a Claude model name, or undefined when nothing serves it. */
+  find(claudeModel: string): ResolvedRoute | undefined {
+    const key = claudeModel.toLowerCase();
+    const exact = this.exact.get(key);
+    if (exact) return exact;
+    for (const { regex, route } of this.patterns) if (regex.test(key)) return route;
+    return this.fallback;
+  }
+
+  /** Every exact Claude name served (names and aliases), for /v1/models and error messages. */
+  servedNames(): string[] {
+    return this.config.routes.flatMap((route) => [route.name, ...route.aliases]);
+  }
+
+  routes(): ResolvedRoute[] {
+    return this.config.routes.map(resolve);
+  }
+}
+
+function resolve(route: RouteConfig): ResolvedRoute {
+  return { ...route, reasoning: route.reasoning ?? isReasoningModel(route.model) };
+}
+
+/** OpenAI's reasoning families (gpt-5*, o1/o3/o4*, *codex*) reject temperature, top_p and stop. */
+export function isReasoningModel(model: string): boolean {
+  const name = model.toLowerCase().split('/').pop() ?? '';
+  if (name.includes('-chat')) return false; // gpt-5-chat-latest takes sampling parameters
+  return /^(gpt-5|o\d)/.test(name) || name.includes('codex');
+}
+
+function globToRegex(pattern: string): RegExp {
+  const escaped = pattern.toLowerCase().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${escaped}$`);
+}

@@ -1,0 +1,83 @@
+// The route table: which OpenAI model and API serves each Claude model name.
+// One zod schema decides what a valid table is, for the JSON file (headless) and VS Code settings alike.
+import { z } from 'zod';
+
+export const reasoningEffortSchema = z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']);
+export type ReasoningEffort = z.infer<typeof reasoningEffortSchema>;
+
+export const routeSchema = z.object({
+  /** The Claude model name this route serves, e.g. "claude-sonnet-4-5". */
+  name: z.string().min(1),
+  /** Other exact names for the same route, e.g. "claude-smart". */
+  aliases: z.array(z.string().min(1)).default([]),
+  /** Glob patterns ("*" matches anything), e.g. "claude-sonnet-*". Tried after every exact name. */
+  patterns: z.array(z.string().min(1)).default([]),
+  /** The OpenAI model to call. */
+  model: z.string().min(1),
+  api: z.enum(['chat', 'responses']).default('chat'),
+  /** Upper bound for max_tokens; the client's request is capped to it. */
+  maxOutputTokens: z.number().int().positive().default(8192),
+  /** Fixed reasoning effort; when absent it follows the request's thinking / output_config.effort. */
+  reasoningEffort: reasoningEffortSchema.optional(),
+  /** Whether the model is a reasoning model (rejects temperature/top_p/stop, takes reasoning effort).
+   *  Guessed from the model name when absent. */
+  reasoning: z.boolean().optional(),
+}).strict();
+
+export const routeTableSchema = z.object({
+  routes: z.array(routeSchema).min(1),
+  /** Name of the route that serves any Claude model no entry matches. Absent: such names get 404. */
+  defaultRoute: z.string().optional(),
+}).strict().superRefine((table, ctx) => {
+  const seen = new Map<string, string>();
+  table.routes.forEach((route, index) => {
+    for (const name of [route.name, ...route.aliases]) {
+      const key = name.toLowerCase();
+      const owner = seen.get(key);
+      if (owner !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['routes', index], message: `"${name}" is already served by route "${owner}"` });
+      }
+      seen.set(key, route.name);
+    }
+  });
+  if (table.defaultRoute !== undefined && !table.routes.some((route) => route.name === table.defaultRoute)) {
+    ctx.addIssue({ code: 'custom', path: ['defaultRoute'], message: `no route is named "${table.defaultRoute}"` });
+  }
+});
+
+export type RouteConfig = z.infer<typeof routeSchema>;
+export type RouteTableConfig = z.infer<typeof routeTableSchema>;
+export type RouteTableInput = z.input<typeof routeTableSchema>;
+
+/** The table this extension ships with, from the LiteLLM set-up it replaces, plus the families
+ *  today's Claude Code sends (claude-opus-4-8, claude-sonnet-5, claude-haiku-4-5-20251001). */
+export const defaultRouteTable: RouteTableInput = {
+  routes: [
+    {
+      name: 'claude-sonnet-4-5',
+      aliases: ['claude-smart', 'claude-code'],
+      patterns: ['claude-sonnet-*', 'claude-opus-*', 'claude-*-sonnet-*', 'claude-*-opus-*', 'sonnet', 'opus'],
+      model: 'gpt-5-codex',
+      api: 'responses',
+      maxOutputTokens: 8192,
+    },
+    {
+      name: 'claude-haiku-4-5',
+      aliases: ['claude-fast'],
+      patterns: ['claude-haiku-*', 'claude-*-haiku-*', 'haiku'],
+      model: 'gpt-5-mini',
+      api: 'chat',
+      maxOutputTokens: 4096,
+    },
+  ],
+};
+
+/** Parses a table, throwing an Error whose message names each invalid setting. */
+export function parseRouteTable(input: unknown): RouteTableConfig {
+  const parsed = routeTableSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(table)'}: ${issue.message}`);
+    throw new Error(`Invalid model route table: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,167 @@
+// Local answer to POST /v1/messages/count_tokens: an upper-leaning count of the input tokens
+// OpenAI would bill for the translated request, using the o200k_base tokenizer (GPT-4o, GPT-4.1,
+// GPT-5, o-series). Text is tokenized exactly; the chat framing OpenAI adds around messages, tool
+// definitions and tool calls is not visible to us, so it is estimated with per-item overheads at or
+// above OpenAI's published figures. The total gets a 1% margin for what we cannot see exactly
+// (pieces tokenized apart can merge differently once joined, schema rendering, framing changes).
+// Erring high is deliberate: an undercount makes Claude Code believe a conversation fits the
+// model's context window when it does not.
+import type { ContentBlock, CountTokensRequest, ImageBlock, DocumentBlock } from '../request/schema';
+import { readImageSize, type ImageSize } from './image-size';
+
+type Tokenizer = typeof import('gpt-tokenizer/encoding/o200k_base');
+
+// The tokenizer's rank table is a few MB of JavaScript (~200 ms to load), so it is imported on
+// first use, not when the proxy or the extension starts.
+let tokenizer: Tokenizer | undefined;
+let loading: Promise<Tokenizer> | undefined;
+
+function loadTokenizer(): Promise<Tokenizer> {
+  loading ??= import('gpt-tokenizer/encoding/o200k_base').then(
+    (module) => (tokenizer = module),
+    (error: unknown) => { loading = undefined; throw error; },
+  );
+  return loading;
+}
+
+export async function preloadTokenizer(): Promise<void> {
+  await loadTokenizer();
+}
+
+export function isTokenizerLoaded(): boolean {
+  return tokenizer !== undefined;
+}
+
+// Chat framing, after OpenAI's token-counting guide and the harmony format: each message costs
+// <|start|>role<|message|>...<|end|> (3 + 1 for the role), and the reply is primed with 3 more.
+const PER_MESSAGE = 4;
+const REPLY_PRIMING = 3;
+// Tools are rendered into the prompt as a TypeScript-like `namespace functions { ... }` block; we
+// count the JSON of each input_schema, which is usually longer than that rendering.
+const TOOLS_BLOCK = 12;
+const PER_TOOL = 10;
+// A tool call: " to=functions.NAME <|channel|>commentary <|constrain|>json<|message|>ARGS<|call|>".
+const PER_TOOL_CALL = 8;
+// A tool result: "<|start|>functions.NAME to=assistant<|channel|>commentary<|message|>...<|end|>".
+const PER_TOOL_RESULT = PER_MESSAGE + 6;
+const PER_DOCUMENT = 10;
+const SAFETY_MARGIN = 1.01;
+
+// Images, high detail: scale to fit 2048x2048, then so the shortest side is at most 768, then
+// 85 tokens plus 170 per 512px tile. The largest result is 1445 (2048x768: 4x2 tiles), used
+// when the size cannot be read (URL images, unknown formats).
+const IMAGE_BASE = 85;
+const IMAGE_TILE = 170;
+export const IMAGE_MAX_TOKENS = IMAGE_BASE + IMAGE_TILE * 8;
+
+export function imageTokens(size: ImageSize | undefined): number {
+  if (!size) return IMAGE_MAX_TOKENS;
+  const fit = Math.min(1, 2048 / Math.max(size.width, size.height));
+  const shrink = Math.min(1, 768 / (Math.min(size.width, size.height) * fit));
+  const tiles = (side: number) => Math.ceil(Math.ceil(side * fit * shrink - 1e-6) / 512);
+  return IMAGE_BASE + IMAGE_TILE * tiles(size.width) * tiles(size.height);
+}
+
+// Claude Code's /context sends a burst of ~13 requests sharing the same system prompt and tool
+// definitions, and every turn repeats the conversation so far: long strings are counted once.
+// Least-recently-used eviction, bounded by total characters held (~16 MB of UTF-16).
+const CACHE_MIN_LENGTH = 256;
+const CACHE_MAX_CHARS = 8_000_000;
+const cache = new Map<string, number>();
+let cachedChars = 0;
+// Text is user data: "<|endoftext|>" inside it is plain text for OpenAI, so no special tokens.
+const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
+
+function countText(text: string): number {
+  if (text.length < CACHE_MIN_LENGTH) return text.length === 0 ? 0 : tokenizer!.countTokens(text, PLAIN_TEXT);
+  let count = cache.get(text);
+  if (count !== undefined) {
+    cache.delete(text); // re-insert: the Map's order is the recency order
+  } else {
+    count = tokenizer!.countTokens(text, PLAIN_TEXT);
+    if (text.length > CACHE_MAX_CHARS / 4) return count;
+    cachedChars += text.length;
+    for (const oldest of cache.keys()) {
+      if (cachedChars <= CACHE_MAX_CHARS) break;
+      cachedChars -= oldest.length;
+      cache.delete(oldest);
+    }
+  }
+  cache.set(text, count);
+  return count;
+}
+
+/** Forgets cached counts (tests, or to release memory). */
+export function clearTokenCache(): void {
+  cache.clear();
+  cachedChars = 0;
+}
+
+export async function countInputTokens(request: CountTokensRequest): Promise<number> {
+  if (!tokenizer) await loadTokenizer();
+  let total = REPLY_PRIMING;
+
+  if (request.system !== undefined) {
+    const blocks = typeof request.system === 'string' ? [request.system] : request.system.map((b) => b.text);
+    total += PER_MESSAGE + blocks.reduce((sum, text) => sum + countText(text) + 1, 0);
+  }
+
+  const toolNames = new Map<string, string>();
+  for (const message of request.messages) {
+    total += PER_MESSAGE;
+    if (typeof message.content === 'string') total += countText(message.content);
+    else for (const block of message.content) total += countBlock(block, toolNames);
+  }
+
+  if (request.tools?.length) {
+    total += TOOLS_BLOCK;
+    for (const tool of request.tools) {
+      total += PER_TOOL + countText(tool.name) + countText(tool.description ?? '');
+      if (tool.input_schema) total += countText(JSON.stringify(tool.input_schema));
+    }
+  }
+  if (request.tool_choice?.type === 'tool') total += PER_TOOL_CALL + countText(request.tool_choice.name);
+
+  return Math.ceil(total * SAFETY_MARGIN);
+}
+
+function countBlock(block: ContentBlock, toolNames: Map<string, string>): number {
+  switch (block.type) {
+    case 'text':
+      return countText(block.text) + 1; // +1: a separator if the translation joins text parts
+    case 'image':
+      return countImage(block);
+    case 'document':
+      return countDocument(block);
+    case 'tool_use':
+      toolNames.set(block.id, block.name);
+      return PER_TOOL_CALL + countText(block.name) + countText(JSON.stringify(block.input ?? {}));
+    case 'tool_result': {
+      let tokens = PER_TOOL_RESULT + countText(toolNames.get(block.tool_use_id) ?? block.tool_use_id);
+      if (block.is_error) tokens += 3; // a prefix such as "Error: "
+      if (typeof block.content === 'string') return tokens + countText(block.content);
+      for (const part of block.content ?? []) tokens += countBlock(part, toolNames);
+      return tokens;
+    }
+    case 'thinking':
+      return countText(block.thinking);
+    case 'redacted_thinking':
+      // Opaque and usually dropped by the translation; if passed on, ~4 base64 chars per token.
+      return Math.ceil(block.data.length / 4);
+  }
+}
+
+function countImage(block: ImageBlock): number {
+  return imageTokens(block.source.type === 'base64' ? readImageSize(block.source.data) : undefined);
+}
+
+function countDocument(block: DocumentBlock): number {
+  const { source } = block;
+  let tokens = PER_DOCUMENT + countText(block.title ?? '');
+  if (source.type === 'text') tokens += countText(source.data);
+  else if (source.type === 'url') tokens += countText(source.url); // content unknown until fetched
+  else if (source.media_type.startsWith('text/')) tokens += countText(Buffer.from(source.data, 'base64').toString('utf8'));
+  // Binary (PDF): extracted text rarely exceeds one token per 3 bytes of file.
+  else tokens += Math.ceil((source.data.length * 3) / 4 / 3);
+  return tokens;
+}

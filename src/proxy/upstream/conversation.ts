@@ -1,0 +1,134 @@
+// Flattens Anthropic messages into a neutral list of conversation items that both OpenAI APIs
+// are built from. It also repairs what OpenAI rejects but Claude Code can send: a tool_result
+// that answers no call (after a compaction) becomes plain text, and a call left unanswered (an
+// interrupted turn) gets a result saying so.
+import { createHash } from 'node:crypto';
+import { invalidRequest } from '../errors';
+import type { ReasoningPayload, ReasoningSigner } from '../response/reasoning-signature';
+import type { ContentBlock, DocumentBlock, ImageBlock, MessagesRequest, ToolResultBlock } from '../request/schema';
+import type { ToolNameMap } from './tools';
+
+export type UserPart =
+  | { type: 'text'; text: string }
+  | { type: 'image'; url: string }
+  | { type: 'file'; filename: string; dataUrl?: string; url?: string };
+
+export type ConversationItem =
+  | { type: 'system'; text: string }
+  | { type: 'user'; parts: UserPart[] }
+  | { type: 'assistant_text'; text: string }
+  | { type: 'reasoning'; payload: ReasoningPayload }
+  | { type: 'tool_call'; callId: string; name: string; arguments: string }
+  | { type: 'tool_result'; callId: string; parts: UserPart[] };
+
+export const UNANSWERED_CALL_TEXT = 'The tool call was interrupted and produced no result.';
+
+export function conversationItems(request: MessagesRequest, names: ToolNameMap, signer: ReasoningSigner): ConversationItem[] {
+  const items: ConversationItem[] = [];
+  let pendingCalls: string[] = [];
+
+  const answerPending = (): void => {
+    for (const callId of pendingCalls) items.push({ type: 'tool_result', callId, parts: [{ type: 'text', text: UNANSWERED_CALL_TEXT }] });
+    pendingCalls = [];
+  };
+
+  request.messages.forEach((message, messageIndex) => {
+    const blocks: ContentBlock[] = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content;
+    const where = `messages.${messageIndex}`;
+    if (message.role === 'assistant') {
+      answerPending();
+      for (const block of blocks) {
+        if (block.type === 'text') {
+          if (block.text.length > 0) items.push({ type: 'assistant_text', text: block.text });
+        } else if (block.type === 'tool_use') {
+          const callId = upstreamCallId(block.id);
+          items.push({ type: 'tool_call', callId, name: names.upstream(block.name), arguments: JSON.stringify(block.input ?? {}) });
+          pendingCalls.push(callId);
+        } else if (block.type === 'thinking' || block.type === 'redacted_thinking') {
+          // Only reasoning this proxy signed goes back upstream; anything else is dropped.
+          const payload = signer.verify(block.type === 'thinking' ? block.signature : block.data);
+          if (payload) items.push({ type: 'reasoning', payload });
+        } else {
+          throw invalidRequest(`${where}: an assistant message cannot hold a ${block.type} block`);
+        }
+      }
+      return;
+    }
+
+    const parts: UserPart[] = [];
+    blocks.forEach((block, blockIndex) => {
+      const at = `${where}.content.${blockIndex}`;
+      if (block.type === 'tool_result') {
+        const callId = upstreamCallId(block.tool_use_id);
+        const resultParts = toolResultParts(block, at);
+        const pendingAt = pendingCalls.indexOf(callId);
+        if (message.role === 'user' && pendingAt !== -1) {
+          pendingCalls.splice(pendingAt, 1);
+          items.push({ type: 'tool_result', callId, parts: resultParts });
+        } else {
+          parts.push({ type: 'text', text: `Result of tool call ${block.tool_use_id}:` }, ...resultParts);
+        }
+      } else if (block.type === 'thinking' || block.type === 'redacted_thinking' || block.type === 'tool_use') {
+        throw invalidRequest(`${at}: a ${message.role} message cannot hold a ${block.type} block`);
+      } else {
+        parts.push(userPart(block, at));
+      }
+    });
+    answerPending();
+    if (message.role === 'system') {
+      const text = parts.filter((part) => part.type === 'text').map((part) => part.text).join('\n\n');
+      if (text) items.push({ type: 'system', text });
+    } else if (parts.length > 0) {
+      items.push({ type: 'user', parts });
+    }
+  });
+  answerPending();
+  return items;
+}
+
+/** OpenAI call ids must be short and plain; Anthropic's toolu_… ids pass unchanged, others are hashed. */
+export function upstreamCallId(id: string): string {
+  if (/^[a-zA-Z0-9_-]{1,40}$/.test(id)) return id;
+  return `call_${createHash('sha256').update(id).digest('hex').slice(0, 24)}`;
+}
+
+function toolResultParts(block: ToolResultBlock, at: string): UserPart[] {
+  const prefix = block.is_error ? 'Error: ' : '';
+  if (block.content === undefined || typeof block.content === 'string') {
+    const text = block.content ?? '';
+    return [{ type: 'text', text: prefix + (text || '(no output)') }];
+  }
+  const parts = block.content.map((inner, index) => userPart(inner, `${at}.content.${index}`));
+  if (prefix) parts.unshift({ type: 'text', text: prefix.trim() });
+  if (parts.length === 0) parts.push({ type: 'text', text: '(no output)' });
+  return parts;
+}
+
+function userPart(block: ContentBlock, at: string): UserPart {
+  switch (block.type) {
+    case 'text':
+      return { type: 'text', text: block.text };
+    case 'image':
+      return { type: 'image', url: imageUrl(block) };
+    case 'document':
+      return documentPart(block, at);
+    default:
+      throw invalidRequest(`${at}: unexpected ${block.type} block`);
+  }
+}
+
+function imageUrl(block: ImageBlock): string {
+  return block.source.type === 'base64' ? `data:${block.source.media_type};base64,${block.source.data}` : block.source.url;
+}
+
+function documentPart(block: DocumentBlock, at: string): UserPart {
+  const title = block.title ?? 'document';
+  const source = block.source;
+  if (source.type === 'text') return { type: 'text', text: block.title ? `${block.title}\n\n${source.data}` : source.data };
+  if (source.type === 'url') return { type: 'file', filename: `${title}.pdf`, url: source.url };
+  if (source.media_type === 'application/pdf') {
+    return { type: 'file', filename: title.endsWith('.pdf') ? title : `${title}.pdf`, dataUrl: `data:application/pdf;base64,${source.data}` };
+  }
+  if (source.media_type.startsWith('text/')) return { type: 'text', text: Buffer.from(source.data, 'base64').toString('utf8') };
+  throw invalidRequest(`${at}.source.media_type: documents of type ${source.media_type} are not supported (PDF or text only)`);
+}

@@ -1,0 +1,87 @@
+// Upstream failures -> Anthropic errors. One place decides every mapping.
+import { AnthropicError } from '../errors';
+
+export interface ErrorContext {
+  baseURL: string;
+  openaiModel: string;
+  /** Estimates the prompt's size for an overflow message that gives no numbers. */
+  promptTokens?: () => Promise<number>;
+}
+
+interface UpstreamErrorLike {
+  name: string;
+  message: string;
+  status?: number;
+  code?: string | null;
+  headers?: Headers;
+  error?: { message?: string; code?: string | null; type?: string } | null;
+}
+
+export async function toAnthropicError(error: unknown, context: ErrorContext): Promise<AnthropicError> {
+  if (error instanceof AnthropicError) return error;
+  const failure = error as UpstreamErrorLike;
+  if (failure?.name === 'APIConnectionTimeoutError') {
+    return new AnthropicError('api_error', `The OpenAI API at ${context.baseURL} did not answer in time`, { status: 504 });
+  }
+  if (failure?.name === 'APIConnectionError') {
+    return new AnthropicError('api_error', `Could not reach the OpenAI API at ${context.baseURL} (${causeOf(error)})`, { status: 502 });
+  }
+  const status = failure?.status;
+  if (typeof status !== 'number') {
+    return new AnthropicError('api_error', `Upstream call failed: ${failure?.message ?? String(error)}`);
+  }
+  const upstreamMessage = failure.error?.message ?? failure.message;
+  const code = failure.code ?? failure.error?.code ?? undefined;
+  if (isContextOverflow(code, upstreamMessage)) return contextOverflow(upstreamMessage, context);
+  switch (status) {
+    case 400:
+    case 422:
+      return new AnthropicError('invalid_request_error', `OpenAI rejected the request for ${context.openaiModel}: ${upstreamMessage}`);
+    case 401:
+      // OpenAI's own message quotes part of the key: it is not passed on.
+      return new AnthropicError('authentication_error',
+        `The OpenAI API key is missing or was rejected by ${context.baseURL}. Set a valid key (OPENAI_API_KEY, or "Claude Proxy: Set OpenAI API Key" in VS Code).`);
+    case 403:
+      return new AnthropicError('permission_error', `OpenAI refused access to ${context.openaiModel}: ${upstreamMessage}`);
+    case 404:
+      return new AnthropicError('not_found_error', `OpenAI model ${context.openaiModel} was not found at ${context.baseURL}: ${upstreamMessage}`);
+    case 413:
+      return new AnthropicError('request_too_large', `The request is too large for OpenAI: ${upstreamMessage}`);
+    case 429: {
+      if (code === 'insufficient_quota') {
+        // Retrying cannot help; a 429 would make Claude Code retry ten times.
+        return new AnthropicError('permission_error', `OpenAI quota exceeded: ${upstreamMessage}`);
+      }
+      const retryAfter = failure.headers?.get?.('retry-after');
+      return new AnthropicError('rate_limit_error', `OpenAI rate limit reached for ${context.openaiModel}: ${upstreamMessage}`,
+        { headers: retryAfter ? { 'retry-after': retryAfter } : {} });
+    }
+    case 503:
+    case 529:
+      return new AnthropicError('overloaded_error', `OpenAI is overloaded: ${upstreamMessage}`);
+    default:
+      return new AnthropicError('api_error', `OpenAI answered ${status}: ${upstreamMessage}`, { status: status >= 500 ? status : 500 });
+  }
+}
+
+function isContextOverflow(code: string | undefined, message: string): boolean {
+  return code === 'context_length_exceeded'
+    || /maximum context length|context window|context_length_exceeded|too many tokens|prompt is too long/i.test(message);
+}
+
+/** Claude Code recognises exactly this wording and compacts the conversation. */
+async function contextOverflow(message: string, context: ErrorContext): Promise<AnthropicError> {
+  const numbers = /maximum context length is (\d+) tokens.*?(?:resulted in|requested) (\d+) tokens/is.exec(message);
+  let limit = numbers ? Number(numbers[1]) : undefined;
+  let used = numbers ? Number(numbers[2]) : undefined;
+  if (used === undefined && context.promptTokens) used = await context.promptTokens().catch(() => undefined);
+  used ??= (limit ?? 0) + 1;
+  limit ??= Math.max(0, used - 1);
+  if (used <= limit) used = limit + 1;
+  return new AnthropicError('invalid_request_error', `prompt is too long: ${used} tokens > ${limit} maximum`);
+}
+
+function causeOf(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error as Error).message;
+}

@@ -1,0 +1,39 @@
+// Retries transient upstream failures that happen before anything was sent to the client.
+// 429s are not retried here: Claude Code retries them itself (ten times, honouring
+// retry-after), and retrying in both places multiplies the wait into minutes.
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface RetryPolicy {
+  retries: number;
+  baseDelayMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = { retries: 2, baseDelayMs: 250 };
+
+const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
+
+export function isRetryable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'APIUserAbortError' || error.name === 'AbortError') return false;
+  if (error.name === 'APIConnectionError' || error.name === 'APIConnectionTimeoutError') return true;
+  const status = (error as { status?: unknown }).status;
+  return typeof status === 'number' && RETRYABLE_STATUS.has(status);
+}
+
+export async function withRetries<T>(
+  call: () => Promise<T>,
+  policy: RetryPolicy,
+  signal: AbortSignal,
+  onRetry?: (attempt: number, error: unknown) => void,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= policy.retries || signal.aborted || !isRetryable(error)) throw error;
+      onRetry?.(attempt + 1, error);
+      const delay = policy.baseDelayMs * 3 ** attempt * (0.8 + Math.random() * 0.4);
+      await sleep(delay, undefined, { signal }); // rejects at once when the client goes away
+    }
+  }
+}
