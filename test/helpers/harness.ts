@@ -1,0 +1,83 @@
+// Starts the strict fake OpenAI server and a proxy in front of it, for HTTP-level tests.
+import Anthropic from '@anthropic-ai/sdk';
+import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai';
+import type { LogLevel } from '../../src/proxy/logger';
+import type { RouteTableInput } from '../../src/proxy/route/table';
+import { defaultRouteTable } from '../../src/proxy/route/table';
+import type { RequestRecord } from '../../src/proxy/server/context';
+import { ProxyServer, type ProxyOptions } from '../../src/proxy/server/proxy-server';
+
+export const PROXY_TOKEN = 'test-proxy-token-0123456789';
+
+export interface Harness {
+  fake: FakeOpenAI;
+  proxy: ProxyServer;
+  url: string;
+  anthropic: Anthropic;
+  logLines: string[];
+  records: RequestRecord[];
+  close(): Promise<void>;
+}
+
+/** Both default-table routes and one of each API on other models, for the tests. */
+export const testRoutes: RouteTableInput = {
+  routes: [
+    ...defaultRouteTable.routes,
+    { name: 'claude-chat-classic', model: 'gpt-4.1', api: 'chat', maxOutputTokens: 4096 },
+    { name: 'claude-responses-mini', model: 'gpt-5-mini', api: 'responses', maxOutputTokens: 4096 },
+  ],
+};
+
+export async function startHarness(options: Partial<ProxyOptions> & { logLevel?: LogLevel } = {}): Promise<Harness> {
+  const fake = await startFakeOpenAI();
+  const logLines: string[] = [];
+  const records: RequestRecord[] = [];
+  const proxy = new ProxyServer({
+    token: PROXY_TOKEN,
+    openaiApiKey: fake.apiKey,
+    openaiBaseUrl: fake.url,
+    routes: testRoutes,
+    port: 0,
+    retryPolicy: { retries: 2, baseDelayMs: 10 },
+    logger: {
+      debug: (line) => logLines.push(line),
+      info: (line) => logLines.push(line),
+      warn: (line) => logLines.push(line),
+      error: (line) => logLines.push(line),
+    },
+    onRequestEnd: (record) => records.push(record),
+    ...options,
+  });
+  const url = await proxy.start();
+  const anthropic = new Anthropic({ baseURL: url, authToken: PROXY_TOKEN, maxRetries: 0 });
+  return {
+    fake, proxy, url, anthropic, logLines, records,
+    async close() {
+      await proxy.stop();
+      await fake.close();
+    },
+  };
+}
+
+/** Raw SSE events of a streamed proxy answer, parsed. */
+export async function sseEvents(response: Response): Promise<{ event: string; data: any }[]> {
+  const text = await response.text();
+  return text.split('\n\n').filter((frame) => frame.trim()).map((frame) => {
+    const event = /^event: (.*)$/m.exec(frame)?.[1] ?? '';
+    const data = /^data: (.*)$/m.exec(frame)?.[1];
+    return { event, data: data === undefined ? undefined : JSON.parse(data) };
+  });
+}
+
+export function post(url: string, path: string, body: unknown, headers: Record<string, string> = { authorization: `Bearer ${PROXY_TOKEN}` }): Promise<Response> {
+  return fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+}
+
+/** Polls a condition every 10 ms, failing after timeoutMs. */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
