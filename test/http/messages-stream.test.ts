@@ -160,5 +160,5 @@ test('x-api-key works as well as a bearer token', async () => {
   h.fake.script({ kind: 'text', chunks: ['k'] });
   const response = await post(h.url, '/v1/messages', { model: 'claude-fast', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }, { 'x-api-key': PROXY_TOKEN });
   assert.equal(response.status, 200);
-  assert.equal((await response.json()).content[0].text, 'k');
+  assert.equal(((await response.json() as any)).content[0].text, 'k');
 });

@@ -10,6 +10,7 @@ import { MessageCollector } from '../response/message-collector';
 import { SseWriter } from '../response/sse-writer';
 import { noUsage, type UpstreamUsage } from '../response/usage';
 import { countInputTokens } from '../tokens/count-tokens';
+import { loadOpenAISdk } from '../upstream/client';
 import { toAnthropicError } from '../upstream/errors';
 import { withRetries } from '../upstream/retry';
 import { ToolNameMap } from '../upstream/tools';
@@ -43,6 +44,7 @@ export async function handleMessages(body: unknown, request: IncomingMessage, re
     promptTokens: () => countInputTokens(parsed),
   };
   const client = await context.upstream.get();
+  const sdk = await loadOpenAISdk();
   const retry = (attempt: number, error: unknown) => context.logger.warn(`retrying ${route.model} (attempt ${attempt + 1}): ${(error as Error).message}`);
 
   try {
@@ -52,10 +54,10 @@ export async function handleMessages(body: unknown, request: IncomingMessage, re
       clientToolName: (name) => names.client(name),
     });
     if (parsed.stream === true) {
-      const stream = await withRetries(() => api.openStream(client, upstreamBody, abort.signal), context.retryPolicy, abort.signal, retry);
+      const stream = await withRetries(() => api.openStream(client, upstreamBody, abort.signal), sdk, context.retryPolicy, abort.signal, retry);
       record.usage = await streamAnswer(stream, response, context, makeTranslation, abort, errorContext, record);
     } else {
-      const answer = await withRetries(() => api.complete(client, upstreamBody, abort.signal), context.retryPolicy, abort.signal, retry);
+      const answer = await withRetries(() => api.complete(client, upstreamBody, abort.signal), sdk, context.retryPolicy, abort.signal, retry);
       const collector = new MessageCollector();
       record.usage = api.translateWhole(answer, makeTranslation(collector));
       record.status = 200;

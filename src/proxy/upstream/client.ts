@@ -13,13 +13,22 @@ export interface UpstreamSettings {
 
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
+let sdk: Promise<typeof OpenAI> | undefined;
+
+/** The SDK's module, loaded once. Its error classes must come from this same copy: the package
+ *  ships CommonJS and ESM builds, and `instanceof` fails across them. */
+export function loadOpenAISdk(): Promise<typeof OpenAI> {
+  sdk ??= import('openai').then((module) => module.default);
+  return sdk;
+}
+
 export class UpstreamClient {
   private client: Promise<OpenAI> | undefined;
 
   constructor(readonly settings: UpstreamSettings) {}
 
   get(): Promise<OpenAI> {
-    this.client ??= import('openai').then(({ default: OpenAIClass }) => new OpenAIClass({
+    this.client ??= loadOpenAISdk().then((OpenAIClass) => new OpenAIClass({
       // The SDK refuses to start without a key; a missing key must instead reach OpenAI's 401 so
       // that the client gets an authentication_error explaining what to set.
       apiKey: this.settings.apiKey || 'missing-openai-api-key',

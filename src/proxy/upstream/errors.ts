@@ -1,5 +1,6 @@
 // Upstream failures -> Anthropic errors. One place decides every mapping.
 import { AnthropicError } from '../errors';
+import { loadOpenAISdk } from './client';
 
 export interface ErrorContext {
   baseURL: string;
@@ -8,30 +9,28 @@ export interface ErrorContext {
   promptTokens?: () => Promise<number>;
 }
 
-interface UpstreamErrorLike {
-  name: string;
-  message: string;
-  status?: number;
+interface UpstreamErrorBody {
+  message?: string;
   code?: string | null;
-  headers?: Headers;
-  error?: { message?: string; code?: string | null; type?: string } | null;
 }
 
 export async function toAnthropicError(error: unknown, context: ErrorContext): Promise<AnthropicError> {
   if (error instanceof AnthropicError) return error;
-  const failure = error as UpstreamErrorLike;
-  if (failure?.name === 'APIConnectionTimeoutError') {
+  const { APIConnectionError, APIConnectionTimeoutError, APIError } = await loadOpenAISdk();
+  if (error instanceof APIConnectionTimeoutError) {
     return new AnthropicError('api_error', `The OpenAI API at ${context.baseURL} did not answer in time`, { status: 504 });
   }
-  if (failure?.name === 'APIConnectionError') {
+  if (error instanceof APIConnectionError) {
     return new AnthropicError('api_error', `Could not reach the OpenAI API at ${context.baseURL} (${causeOf(error)})`, { status: 502 });
   }
-  const status = failure?.status;
-  if (typeof status !== 'number') {
-    return new AnthropicError('api_error', `Upstream call failed: ${failure?.message ?? String(error)}`);
+  if (!(error instanceof APIError) || typeof error.status !== 'number') {
+    return new AnthropicError('api_error', `Upstream call failed: ${(error as Error)?.message ?? String(error)}`);
   }
-  const upstreamMessage = failure.error?.message ?? failure.message;
-  const code = failure.code ?? failure.error?.code ?? undefined;
+  const failure = error;
+  const status = error.status;
+  const body = error.error as UpstreamErrorBody | undefined;
+  const upstreamMessage = body?.message ?? error.message;
+  const code = error.code ?? body?.code ?? undefined;
   if (isContextOverflow(code, upstreamMessage)) return contextOverflow(upstreamMessage, context);
   switch (status) {
     case 400:
@@ -52,7 +51,7 @@ export async function toAnthropicError(error: unknown, context: ErrorContext): P
         // Retrying cannot help; a 429 would make Claude Code retry ten times.
         return new AnthropicError('permission_error', `OpenAI quota exceeded: ${upstreamMessage}`);
       }
-      const retryAfter = failure.headers?.get?.('retry-after');
+      const retryAfter = failure.headers?.get('retry-after');
       return new AnthropicError('rate_limit_error', `OpenAI rate limit reached for ${context.openaiModel}: ${upstreamMessage}`,
         { headers: retryAfter ? { 'retry-after': retryAfter } : {} });
     }

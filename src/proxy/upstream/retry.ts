@@ -2,6 +2,7 @@
 // 429s are not retried here: Claude Code retries them itself (ten times, honouring
 // retry-after), and retrying in both places multiplies the wait into minutes.
 import { setTimeout as sleep } from 'node:timers/promises';
+import type OpenAI from 'openai';
 
 export interface RetryPolicy {
   retries: number;
@@ -12,16 +13,15 @@ export const defaultRetryPolicy: RetryPolicy = { retries: 2, baseDelayMs: 250 };
 
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
 
-export function isRetryable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (error.name === 'APIUserAbortError' || error.name === 'AbortError') return false;
-  if (error.name === 'APIConnectionError' || error.name === 'APIConnectionTimeoutError') return true;
-  const status = (error as { status?: unknown }).status;
-  return typeof status === 'number' && RETRYABLE_STATUS.has(status);
+export function isRetryable(error: unknown, sdk: typeof OpenAI): boolean {
+  if (error instanceof sdk.APIUserAbortError) return false;
+  if (error instanceof sdk.APIConnectionError) return true; // timeouts included
+  return error instanceof sdk.APIError && typeof error.status === 'number' && RETRYABLE_STATUS.has(error.status);
 }
 
 export async function withRetries<T>(
   call: () => Promise<T>,
+  sdk: typeof OpenAI,
   policy: RetryPolicy,
   signal: AbortSignal,
   onRetry?: (attempt: number, error: unknown) => void,
@@ -30,7 +30,7 @@ export async function withRetries<T>(
     try {
       return await call();
     } catch (error) {
-      if (attempt >= policy.retries || signal.aborted || !isRetryable(error)) throw error;
+      if (attempt >= policy.retries || signal.aborted || !isRetryable(error, sdk)) throw error;
       onRetry?.(attempt + 1, error);
       const delay = policy.baseDelayMs * 3 ** attempt * (0.8 + Math.random() * 0.4);
       await sleep(delay, undefined, { signal }); // rejects at once when the client goes away

@@ -1,0 +1,89 @@
+// The extension's settings (`claudeProxy.*`), validated with zod. No `vscode` import here: the
+// extension passes a getter over its WorkspaceConfiguration, the unit tests a plain object.
+import { z } from 'zod';
+import { defaultRouteTable, routeTableSchema, type RouteTableConfig } from '../proxy/route/table';
+
+export const SECTION = 'claudeProxy';
+
+export const logLevels = ['debug', 'info', 'warn', 'error', 'off'] as const;
+
+const httpUrl = z.string().trim().refine((value) => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}, 'must be an http:// or https:// URL, e.g. https://api.openai.com/v1');
+
+/** Every setting, with the defaults package.json declares (the two must agree: a unit test checks). */
+const settingsSchema = z.object({
+  autoStart: z.boolean().default(true),
+  port: z.number().int('must be a whole number').min(0, 'must be 0 (any free port) or a port number').max(65535, 'must be at most 65535').default(4000),
+  openaiBaseUrl: httpUrl.default('https://api.openai.com/v1'),
+  routes: z.array(z.unknown()).default(defaultRouteTable.routes),
+  defaultRoute: z.string().nullable().default(null),
+  injectEnvironment: z.boolean().default(true),
+  logLevel: z.enum(logLevels).default('info'),
+});
+
+export type SettingKey = keyof z.input<typeof settingsSchema>;
+export const settingKeys = Object.keys(settingsSchema.shape) as SettingKey[];
+
+export interface ExtensionSettings {
+  autoStart: boolean;
+  port: number;
+  openaiBaseUrl: string;
+  /** The validated route table (defaults filled in). */
+  routeTable: RouteTableConfig;
+  injectEnvironment: boolean;
+  logLevel: (typeof logLevels)[number];
+}
+
+export type SettingsResult =
+  | { ok: true; settings: ExtensionSettings }
+  | { ok: false; problems: string[] };
+
+/**
+ * Reads and validates every setting. `get` returns a setting's value, or undefined when unset.
+ * Problems name the setting the user has to fix, e.g. `claudeProxy.routes[1].api: …`.
+ */
+export function readSettings(get: (key: SettingKey) => unknown): SettingsResult {
+  const raw: Record<string, unknown> = {};
+  for (const key of settingKeys) {
+    const value = get(key);
+    if (value !== undefined) raw[key] = value;
+  }
+  const problems: string[] = [];
+  const parsed = settingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${settingName(issue.path)}: ${issue.message}`);
+    return { ok: false, problems };
+  }
+  const { routes, defaultRoute, ...rest } = parsed.data;
+  const table = routeTableSchema.safeParse(defaultRoute === null ? { routes } : { routes, defaultRoute });
+  if (!table.success) {
+    for (const issue of table.error.issues) problems.push(`${settingName(issue.path)}: ${issue.message}`);
+    return { ok: false, problems };
+  }
+  return { ok: true, settings: { ...rest, openaiBaseUrl: rest.openaiBaseUrl.replace(/\/+$/, ''), routeTable: table.data } };
+}
+
+/** `['routes', 1, 'api']` -> `claudeProxy.routes[1].api` */
+export function settingName(path: readonly PropertyKey[]): string {
+  let name = SECTION;
+  for (const part of path) name += typeof part === 'number' ? `[${part}]` : `.${String(part)}`;
+  return name;
+}
+
+/** What changed between two valid settings, to decide between re-routing and restarting. */
+export function settingsDiff(before: ExtensionSettings, after: ExtensionSettings): {
+  restart: boolean; reconfigure: boolean; environment: boolean; logLevel: boolean;
+} {
+  return {
+    restart: before.port !== after.port,
+    reconfigure: before.openaiBaseUrl !== after.openaiBaseUrl || JSON.stringify(before.routeTable) !== JSON.stringify(after.routeTable),
+    environment: before.injectEnvironment !== after.injectEnvironment,
+    logLevel: before.logLevel !== after.logLevel,
+  };
+}

@@ -1,0 +1,142 @@
+// Upstream failures become Anthropic errors with the matching status, before and after a stream starts.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { after, before, test } from 'node:test';
+import { ProxyServer } from '../../src/proxy/server/proxy-server';
+import { PROXY_TOKEN, post, sseEvents, startHarness, testRoutes, waitFor, type Harness } from '../helpers/harness';
+
+let h: Harness;
+before(async () => { h = await startHarness(); });
+after(async () => { await h.close(); });
+
+const body = (model = 'claude-haiku-4-5', extra: Record<string, unknown> = {}) => ({ model, max_tokens: 50, messages: [{ role: 'user', content: 'hi' }], ...extra });
+
+async function errorOf(response: Response): Promise<{ status: number; type: string; message: string; headers: Headers }> {
+  const json = (await response.json() as any);
+  assert.equal(json.type, 'error');
+  return { status: response.status, type: json.error.type, message: json.error.message, headers: response.headers };
+}
+
+test('429 -> rate_limit_error with retry-after passed on, not retried by the proxy', async () => {
+  const before = h.fake.requests.length;
+  h.fake.script({ kind: 'error', status: 429, headers: { 'retry-after': '7' } });
+  const error = await errorOf(await post(h.url, '/v1/messages', body()));
+  assert.equal(error.status, 429);
+  assert.equal(error.type, 'rate_limit_error');
+  assert.equal(error.headers.get('retry-after'), '7');
+  assert.equal(h.fake.requests.length - before, 1);
+});
+
+test('5xx before the first byte is retried a bounded number of times', async () => {
+  const before = h.fake.requests.length;
+  h.fake.script({ kind: 'error', status: 500 }, { kind: 'error', status: 502 }, { kind: 'text', chunks: ['recovered'] });
+  const response = await post(h.url, '/v1/messages', body());
+  assert.equal(response.status, 200);
+  assert.equal(((await response.json() as any)).content[0].text, 'recovered');
+  assert.equal(h.fake.requests.length - before, 3);
+
+  h.fake.script({ kind: 'error', status: 500 }, { kind: 'error', status: 500 }, { kind: 'error', status: 500 }, { kind: 'text', chunks: ['never'] });
+  const failed = await errorOf(await post(h.url, '/v1/messages', body()));
+  assert.equal(failed.status, 500);
+  assert.equal(failed.type, 'api_error');
+  h.fake.script(); // the unused answer stays queued: drain it
+  await post(h.url, '/v1/messages', body());
+});
+
+test('503 -> overloaded_error', async () => {
+  h.fake.script({ kind: 'error', status: 503 }, { kind: 'error', status: 503 }, { kind: 'error', status: 503 });
+  const error = await errorOf(await post(h.url, '/v1/messages', body()));
+  assert.equal(error.type, 'overloaded_error');
+  assert.equal(error.status, 529);
+});
+
+test('a bad OpenAI key -> authentication_error that names the fix and never the key', async () => {
+  const badKey = 'sk-wrong-key-abcdefghijklmnop';
+  const proxy = new ProxyServer({ token: PROXY_TOKEN, openaiApiKey: badKey, openaiBaseUrl: h.fake.url, routes: testRoutes, port: 0 });
+  const url = await proxy.start();
+  try {
+    const response = await post(url, '/v1/messages', body());
+    const text = await response.text();
+    assert.equal(response.status, 401);
+    const error = JSON.parse(text).error;
+    assert.equal(error.type, 'authentication_error');
+    assert.match(error.message, /OpenAI API key/);
+    assert.ok(!text.includes(badKey) && !text.includes('mnop'), 'no part of the key leaks');
+  } finally {
+    await proxy.stop();
+  }
+});
+
+test('context overflow -> "prompt is too long: N tokens > M maximum"', async () => {
+  h.fake.script({ kind: 'error', status: 400, body: { error: { message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 130512 tokens. Please reduce the length of the messages.", type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } } });
+  const error = await errorOf(await post(h.url, '/v1/messages', body('claude-chat-classic')));
+  assert.equal(error.status, 400);
+  assert.equal(error.message, 'prompt is too long: 130512 tokens > 128000 maximum');
+
+  h.fake.script({ kind: 'error', status: 400, body: { error: { message: 'Your input exceeds the context window of this model. Please adjust your input and try again.', type: 'invalid_request_error', param: 'input', code: 'context_length_exceeded' } } });
+  const responses = await errorOf(await post(h.url, '/v1/messages', body('claude-sonnet-4-5')));
+  assert.match(responses.message, /^prompt is too long: \d+ tokens > \d+ maximum$/);
+});
+
+test('other upstream statuses map to their Anthropic types', async () => {
+  const cases: [number, string][] = [[403, 'permission_error'], [404, 'not_found_error'], [413, 'request_too_large']];
+  for (const [status, type] of cases) {
+    h.fake.script({ kind: 'error', status });
+    const error = await errorOf(await post(h.url, '/v1/messages', body()));
+    assert.equal(error.status, status);
+    assert.equal(error.type, type);
+  }
+});
+
+test('a 400 from OpenAI is passed on as invalid_request_error with its message', async () => {
+  h.fake.script({ kind: 'error', status: 400, body: { error: { message: 'Invalid value for something.', type: 'invalid_request_error', param: 'x', code: null } } });
+  const error = await errorOf(await post(h.url, '/v1/messages', body()));
+  assert.equal(error.type, 'invalid_request_error');
+  assert.match(error.message, /Invalid value for something/);
+});
+
+test('an error after the stream started goes out as an SSE error event', async () => {
+  for (const model of ['claude-haiku-4-5', 'claude-sonnet-4-5']) {
+    h.fake.script({ kind: 'stream_error', afterChunks: ['partial'], message: 'The server had an error while processing your request.' });
+    const response = await post(h.url, '/v1/messages', body(model, { stream: true }));
+    assert.equal(response.status, 200);
+    const events = await sseEvents(response);
+    const last = events.at(-1)!;
+    assert.equal(last.event, 'error', model);
+    assert.equal(last.data.type, 'error');
+    assert.ok(['api_error', 'overloaded_error'].includes(last.data.error.type));
+    assert.ok(!events.some((e) => e.event === 'message_stop'));
+  }
+});
+
+test('upstream unreachable -> api_error naming the base URL', async () => {
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address() as { port: number };
+      probe.close(() => resolve(free));
+    });
+  });
+  const baseURL = `http://127.0.0.1:${port}/v1`;
+  const proxy = new ProxyServer({ token: PROXY_TOKEN, openaiApiKey: 'k', openaiBaseUrl: baseURL, routes: testRoutes, port: 0, retryPolicy: { retries: 1, baseDelayMs: 5 } });
+  const url = await proxy.start();
+  try {
+    const error = await errorOf(await post(url, '/v1/messages', body()));
+    assert.equal(error.type, 'api_error');
+    assert.ok(error.status >= 500);
+    assert.ok(error.message.includes(baseURL), error.message);
+  } finally {
+    await proxy.stop();
+  }
+});
+
+test('a client that disconnects aborts the upstream request at once', async () => {
+  h.fake.script({ kind: 'stall', afterChunks: ['started'] });
+  const controller = new AbortController();
+  const response = await post(h.url, '/v1/messages', body('claude-haiku-4-5', { stream: true }));
+  const reader = response.body!.getReader();
+  await reader.read();
+  await reader.cancel();
+  controller.abort();
+  await waitFor(() => h.fake.activeRequests() === 0, 'upstream aborted after the client left', 2000);
+  assert.ok(h.fake.requests.at(-1)!.aborted);
+});
