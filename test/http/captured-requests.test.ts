@@ -1,0 +1,59 @@
+// Every request captured from the real Claude Code CLI, sent through the proxy to the strict
+// fake OpenAI server on both APIs: the fake accepts the translation and the client gets a
+// well-formed answer.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { capturedRequests } from '../helpers/fixtures';
+import { post, sseEvents, startHarness, type Harness } from '../helpers/harness';
+
+let h: Harness;
+before(async () => { h = await startHarness(); });
+after(async () => { await h.close(); });
+
+const apis = [
+  { route: 'claude-sonnet-4-5', api: 'responses', path: '/v1/responses' },
+  { route: 'claude-haiku-4-5', api: 'chat', path: '/v1/chat/completions' },
+  { route: 'claude-chat-classic', api: 'chat (non-reasoning model)', path: '/v1/chat/completions' },
+];
+
+for (const captured of capturedRequests()) {
+  const path = captured.url.split('?')[0];
+  if (path === '/v1/messages/count_tokens') {
+    test(`${captured.file}: counted locally`, async () => {
+      const before = h.fake.requests.length;
+      const response = await post(h.url, captured.url, captured.body);
+      assert.equal(response.status, 200);
+      const { input_tokens } = (await response.json() as any);
+      assert.ok(input_tokens > 5000 && input_tokens < 20000, `input_tokens ${input_tokens}`);
+      assert.equal(h.fake.requests.length, before);
+    });
+    continue;
+  }
+  for (const target of apis) {
+    test(`${captured.file} as ${target.api}: accepted upstream, answered in Anthropic format`, async () => {
+      const body = { ...captured.body, model: target.route };
+      h.fake.script({ kind: 'tool_calls', text: 'Working.', calls: [{ name: 'Bash', fragments: ['{"command":"ls"', '}'] }] });
+      const before = h.fake.requests.length;
+      const response = await post(h.url, captured.url, body, { authorization: 'Bearer test-proxy-token-0123456789', 'anthropic-version': '2023-06-01' });
+      const upstream = h.fake.requests.slice(before);
+      assert.equal(upstream.length, 1);
+      assert.equal(upstream[0].path, target.path);
+      assert.equal(response.status, 200, await response.clone().text());
+      if (captured.body.stream) {
+        const events = await sseEvents(response);
+        assert.equal(events[0].event, 'message_start');
+        assert.equal(events.at(-1)!.event, 'message_stop');
+        const delta = events.find((e) => e.event === 'message_delta')!;
+        assert.equal(delta.data.delta.stop_reason, 'tool_use');
+      } else {
+        const message = (await response.json() as any);
+        assert.equal(message.stop_reason, 'tool_use');
+        assert.deepEqual(message.content[1].input, { command: 'ls' });
+      }
+      const sent = JSON.stringify(upstream[0].body);
+      assert.ok(!sent.includes('x-anthropic-billing-header'), 'billing header dropped');
+      assert.ok(!sent.includes('cache_control'), 'Anthropic-only fields are not sent');
+      for (const tool of captured.body.tools ?? []) assert.ok(sent.includes(`"${tool.name}"`), `tool ${tool.name} sent`);
+    });
+  }
+}
