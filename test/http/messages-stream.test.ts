@@ -162,3 +162,19 @@ test('x-api-key works as well as a bearer token', async () => {
   assert.equal(response.status, 200);
   assert.equal(((await response.json() as any)).content[0].text, 'k');
 });
+
+test('a tool name over 64 characters is shortened upstream and mapped back in the answer', async () => {
+  const longName = `mcp__a_very_long_server_name__${'with_a_long_tool_name_'.repeat(3)}`;
+  assert.ok(longName.length > 64);
+  const tools = [{ name: longName, description: 'MCP tool', input_schema: { type: 'object' as const, properties: {} } }];
+  h.fake.script({ kind: 'text', chunks: ['probe'] });
+  await h.anthropic.messages.create({ model: 'claude-haiku-4-5', max_tokens: 100, tools, messages: [{ role: 'user', content: 'x' }] });
+  const upstreamName = h.fake.requests.at(-1)!.body.tools[0].function.name as string;
+  assert.ok(upstreamName.length <= 64 && upstreamName !== longName);
+
+  for (const model of ['claude-haiku-4-5', 'claude-sonnet-4-5']) {
+    h.fake.script({ kind: 'tool_calls', calls: [{ name: upstreamName, fragments: ['{}'] }] });
+    const message = await h.anthropic.messages.stream({ model, max_tokens: 100, tools, messages: [{ role: 'user', content: 'x' }] }).finalMessage();
+    assert.equal((message.content[0] as any).name, longName, model);
+  }
+});

@@ -168,3 +168,8 @@ test('documents: base64 PDF becomes a file part, a URL PDF is a clear error on c
     (error: any) => error.status === 400 && error.type === 'invalid_request_error' && /Chat Completions/.test(error.message),
   );
 });
+
+test('an image given by URL is passed as image_url', () => {
+  const body = chat(request({ messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'url', url: 'https://example.com/cat.png' } }, { type: 'text', text: 'what?' }] }] }));
+  assert.deepEqual(body.messages[0].content, [{ type: 'image_url', image_url: { url: 'https://example.com/cat.png' } }, { type: 'text', text: 'what?' }]);
+});

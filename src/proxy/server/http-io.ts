@@ -7,10 +7,15 @@ export async function readJsonBody(request: IncomingMessage, limitBytes: number)
   if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge(limitBytes);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limitBytes) throw tooLarge(limitBytes);
-    chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of request) {
+      size += (chunk as Buffer).length;
+      if (size > limitBytes) throw tooLarge(limitBytes);
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    if (error instanceof AnthropicError) throw error;
+    throw new AnthropicError('invalid_request_error', 'The request body was not received completely');
   }
   const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') throw new AnthropicError('invalid_request_error', 'The request body is empty; a JSON object is required');
