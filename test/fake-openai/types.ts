@@ -1,0 +1,65 @@
+// Public types of the fake OpenAI server.
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** Parsed JSON body; the raw text when it was not valid JSON; undefined when empty. */
+  body: any;
+  /** set true when the client closed the connection before the fake finished answering */
+  aborted: boolean;
+}
+
+/**
+ * Token counts to report. `output` is what OpenAI reports as completion_tokens / output_tokens,
+ * which already includes the reasoning tokens. Missing fields are estimated (chars / 4).
+ */
+export type Usage = { input?: number; cached?: number; output?: number; reasoning?: number };
+
+export type ScriptedAnswer =
+  | { kind: 'text'; chunks: string[]; finish?: 'stop' | 'length' | 'content_filter'; usage?: Usage; delayMs?: number }
+  | { kind: 'tool_calls'; text?: string; calls: { id?: string; name: string; fragments: string[] }[]; usage?: Usage; delayMs?: number }
+  | { kind: 'reasoning'; summary: string[]; encrypted?: string; then: ScriptedAnswer; silentMs?: number }
+  | { kind: 'error'; status: number; body?: unknown; headers?: Record<string, string> }
+  | {
+      kind: 'stream_error';
+      afterChunks: string[];
+      message: string;
+      /** Responses API only: send an `error` event (default) or a `response.failed` event. */
+      via?: 'error' | 'response.failed';
+    }
+  | { kind: 'stall'; afterChunks: string[] }
+  | { kind: 'hang' };
+
+export interface FakeOpenAI {
+  /** base URL including /v1, e.g. http://127.0.0.1:PORT/v1 */
+  url: string;
+  apiKey: string;
+  /** every request received, in order (including rejected ones) */
+  requests: RecordedRequest[];
+  /** queue answers, consumed FIFO by the next accepted model calls (chat or responses) */
+  script(...answers: ScriptedAnswer[]): void;
+  /** sockets currently open (idle keep-alive sockets included) */
+  openConnections(): number;
+  /** requests whose answer is still being written (or never will be: hang / stall) */
+  activeRequests(): number;
+  /** closes the server and destroys all sockets */
+  close(): Promise<void>;
+}
+
+export interface ModelSpec {
+  id: string;
+  /** the dated snapshot OpenAI reports back in `model` */
+  snapshot: string;
+  reasoning: boolean;
+  /** reasoning effort values the model accepts (reasoning models only) */
+  efforts?: string[];
+  /** false when the model only works on /v1/responses (codex models) */
+  chat: boolean;
+}
+
+export interface FakeOpenAIOptions {
+  apiKey?: string;
+  /** extra models (or overrides by id) on top of the built-in list */
+  models?: ModelSpec[];
+}
