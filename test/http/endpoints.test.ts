@@ -121,3 +121,19 @@ test('the request log has one line per request: model, route, status, latency, t
   assert.equal(record.openaiModel, 'gpt-5-mini');
   assert.equal(record.status, 200);
 });
+
+test('binds to loopback by default', () => {
+  assert.match(h.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+});
+
+test('a body over the limit gets 413 request_too_large, nothing sent upstream', async () => {
+  const small = await startHarness({ maxBodyBytes: 1000 });
+  try {
+    const response = await post(small.url, '/v1/messages', { ...hello, messages: [{ role: 'user', content: 'x'.repeat(5000) }] });
+    assert.equal(response.status, 413);
+    assert.equal((await response.json() as any).error.type, 'request_too_large');
+    assert.equal(small.fake.requests.length, 0);
+  } finally {
+    await small.close();
+  }
+});
