@@ -32,6 +32,12 @@ export class RouteTable {
     return this.fallback;
   }
 
+  /** A route by its name (fallbacks refer to routes by name). */
+  byName(name: string): ResolvedRoute | undefined {
+    const route = this.config.routes.find((candidate) => candidate.name === name);
+    return route ? resolve(route) : undefined;
+  }
+
   /** Every exact Claude name served (names and aliases), for /v1/models and error messages. */
   servedNames(): string[] {
     return this.config.routes.flatMap((route) => [route.name, ...route.aliases]);

@@ -22,6 +22,9 @@ export const routeSchema = z.object({
   /** Whether the model is a reasoning model (rejects temperature/top_p/stop, takes reasoning effort).
    *  Guessed from the model name when absent. */
   reasoning: z.boolean().optional(),
+  /** Names of other routes tried, in order, when this one fails with 429, 5xx or a timeout
+   *  before anything was sent to the client. */
+  fallbacks: z.array(z.string().min(1)).default([]),
 }).strict();
 
 export const routeTableSchema = z.object({
@@ -39,6 +42,14 @@ export const routeTableSchema = z.object({
       }
       seen.set(key, route.name);
     }
+  });
+  table.routes.forEach((route, index) => {
+    route.fallbacks.forEach((fallback, at) => {
+      if (fallback === route.name) ctx.addIssue({ code: 'custom', path: ['routes', index, 'fallbacks', at], message: 'a route cannot fall back to itself' });
+      else if (!table.routes.some((other) => other.name === fallback)) {
+        ctx.addIssue({ code: 'custom', path: ['routes', index, 'fallbacks', at], message: `no route is named "${fallback}"` });
+      }
+    });
   });
   if (table.defaultRoute !== undefined && !table.routes.some((route) => route.name === table.defaultRoute)) {
     ctx.addIssue({ code: 'custom', path: ['defaultRoute'], message: `no route is named "${table.defaultRoute}"` });

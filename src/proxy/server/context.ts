@@ -13,6 +13,8 @@ export interface ProxyContext {
   logger: Logger;
   retryPolicy: RetryPolicy;
   pingIntervalMs: number;
+  /** A stream whose upstream sends nothing for this long is ended with an error event. */
+  idleTimeoutMs: number;
 }
 
 /** One line of the request log, filled in as the request goes along. */
@@ -22,6 +24,8 @@ export interface RequestRecord {
   path: string;
   startedAt: number;
   claudeModel?: string;
+  /** The route that served (or last tried) the request: a fallback when the first one failed. */
+  routeName?: string;
   openaiModel?: string;
   api?: 'chat' | 'responses';
   stream?: boolean;

@@ -1,115 +1,151 @@
-// POST /v1/messages: validate -> route -> build the OpenAI request -> call upstream (with
-// retries, aborted when the client leaves) -> translate the answer, streamed or whole.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { openAIApis, type Translation } from '../apis';
+// POST /v1/messages: validate -> route -> build the OpenAI request -> call upstream (retries,
+// then fallback routes, all before the first byte to the client) -> translate the answer,
+// streamed or whole. The call ends early when the client leaves, the proxy stops, or the
+// upstream goes silent.
+import type { ServerResponse } from 'node:http';
+import type OpenAI from 'openai';
+import { openAIApis, type OpenAIApi, type Translation } from '../apis';
 import { AnthropicError } from '../errors';
 import { messagesRequest, type MessagesRequest } from '../request/schema';
+import type { ResolvedRoute } from '../route/match';
 import { ResponseAssembler } from '../response/assembler';
+import type { EventSink } from '../response/events';
 import { randomMessageId } from '../response/ids';
 import { MessageCollector } from '../response/message-collector';
 import { SseWriter } from '../response/sse-writer';
 import { noUsage, type UpstreamUsage } from '../response/usage';
 import { countInputTokens } from '../tokens/count-tokens';
+import type { CallControl } from '../upstream/call-control';
 import { loadOpenAISdk } from '../upstream/client';
-import { toAnthropicError } from '../upstream/errors';
-import { withRetries } from '../upstream/retry';
+import { toAnthropicError, type ErrorContext } from '../upstream/errors';
+import { isRetryable, withRetries } from '../upstream/retry';
 import { ToolNameMap } from '../upstream/tools';
 import type { ProxyContext, RequestRecord } from './context';
-import { sendError, sendJson } from './http-io';
+import { sendJson } from './http-io';
 import { parseOrThrow } from './validation';
 
-export async function handleMessages(body: unknown, request: IncomingMessage, response: ServerResponse, context: ProxyContext, record: RequestRecord): Promise<void> {
-  const parsed = parseOrThrow(messagesRequest, body);
-  record.claudeModel = parsed.model;
-  record.stream = parsed.stream === true;
-  const route = context.routes.find(parsed.model);
-  if (!route) {
+/** One route's attempt: the request built for its API, and what came back. */
+interface Attempt {
+  route: ResolvedRoute;
+  api: OpenAIApi;
+  answer: unknown;
+}
+
+export async function handleMessages(body: unknown, response: ServerResponse, context: ProxyContext, record: RequestRecord, call: CallControl): Promise<void> {
+  const request = parseOrThrow(messagesRequest, body);
+  record.claudeModel = request.model;
+  record.stream = request.stream === true;
+  const primary = context.routes.find(request.model);
+  if (!primary) {
     throw new AnthropicError('not_found_error',
-      `model: ${parsed.model} is not served by this proxy. Served: ${context.routes.servedNames().join(', ')} (and the families their patterns match)`);
+      `model: ${request.model} is not served by this proxy. Served: ${context.routes.servedNames().join(', ')} (and the families their patterns match)`);
   }
-  record.openaiModel = route.model;
-  record.api = route.api;
-  const api = openAIApis[route.api];
-  const names = new ToolNameMap(parsed);
-  const upstreamBody = api.buildRequest(parsed, route, names, context.signer);
-
-  const abort = new AbortController();
-  const onClose = (): void => {
-    if (!response.writableFinished) abort.abort();
-  };
-  response.on('close', onClose);
-  const errorContext = {
-    baseURL: context.upstream.settings.baseURL,
-    openaiModel: route.model,
-    promptTokens: () => countInputTokens(parsed),
-  };
-  const client = await context.upstream.get();
+  const names = new ToolNameMap(request);
   const sdk = await loadOpenAISdk();
-  const retry = (attempt: number, error: unknown) => context.logger.warn(`retrying ${route.model} (attempt ${attempt + 1}): ${(error as Error).message}`);
+  const client = await context.upstream.get();
+  const errorContext = (openaiModel: string): ErrorContext => ({
+    baseURL: context.upstream.settings.baseURL,
+    openaiModel,
+    promptTokens: () => countInputTokens(request),
+  });
 
+  let attempt: Attempt;
   try {
-    const makeTranslation = (sink: ConstructorParameters<typeof ResponseAssembler>[0]): Translation => ({
-      assembler: new ResponseAssembler(sink, { messageId: randomMessageId(), model: parsed.model, stopSequences: parsed.stop_sequences }),
-      signer: context.signer,
-      clientToolName: (name) => names.client(name),
-    });
-    if (parsed.stream === true) {
-      const stream = await withRetries(() => api.openStream(client, upstreamBody, abort.signal), sdk, context.retryPolicy, abort.signal, retry);
-      record.usage = await streamAnswer(stream, response, context, makeTranslation, abort, errorContext, record);
-    } else {
-      const answer = await withRetries(() => api.complete(client, upstreamBody, abort.signal), sdk, context.retryPolicy, abort.signal, retry);
-      const collector = new MessageCollector();
-      record.usage = api.translateWhole(answer, makeTranslation(collector));
-      record.status = 200;
-      sendJson(response, 200, collector.result());
-    }
+    attempt = await openFirstAvailable(request, primary, names, client, sdk, context, record, call);
   } catch (error) {
-    if (abort.signal.aborted) {
-      record.outcome = 'client closed';
-      return;
-    }
-    throw await toAnthropicError(error, errorContext);
-  } finally {
-    response.off('close', onClose);
+    throw await failure(error, call, errorContext(record.openaiModel ?? primary.model));
   }
 
-  async function streamAnswer(
-    stream: AsyncIterable<unknown>,
-    res: ServerResponse,
-    ctx: ProxyContext,
-    translationFor: (sink: SseWriter) => Translation,
-    controller: AbortController,
-    errors: typeof errorContext,
-    rec: RequestRecord,
-  ): Promise<UpstreamUsage> {
-    const writer = new SseWriter(res, { pingIntervalMs: ctx.pingIntervalMs });
-    rec.status = 200;
-    const translation = translationFor(writer);
-    // message_start goes out as soon as OpenAI accepted the call, before its first token.
-    translation.assembler.start();
+  const translation = (sink: EventSink): Translation => ({
+    assembler: new ResponseAssembler(sink, { messageId: randomMessageId(), model: request.model, stopSequences: request.stop_sequences }),
+    signer: context.signer,
+    clientToolName: (name) => names.client(name),
+  });
+  if (request.stream !== true) {
+    const collector = new MessageCollector();
     try {
-      const usage = await api.translateStream(stream, translation);
-      if (translation.assembler.stoppedBySequence) controller.abort(); // a stop sequence ends the upstream call
-      return usage;
+      record.usage = attempt.api.translateWhole(attempt.answer, translation(collector));
     } catch (error) {
-      if (controller.signal.aborted && !translation.assembler.stoppedBySequence) {
-        rec.outcome = 'client closed';
-        return noUsage;
-      }
-      const mapped = await toAnthropicError(error, errors);
-      rec.outcome = `stream error: ${mapped.type}`;
-      writer.error(mapped.type, mapped.message);
-      return noUsage;
-    } finally {
-      writer.end();
+      throw await failure(error, call, errorContext(attempt.route.model));
+    }
+    record.status = 200;
+    sendJson(response, 200, collector.result());
+    return;
+  }
+
+  const writer = new SseWriter(response, { pingIntervalMs: context.pingIntervalMs });
+  record.status = 200;
+  const streamed = translation(writer);
+  // message_start goes out as soon as OpenAI accepted the call, before its first token.
+  streamed.assembler.start();
+  try {
+    record.usage = await attempt.api.translateStream(call.watched(attempt.answer as AsyncIterable<unknown>), streamed);
+    if (streamed.assembler.stoppedBySequence) call.abort('stop sequence'); // ends the upstream call
+  } catch (error) {
+    record.usage = noUsage;
+    if (call.reason === 'client closed') {
+      record.outcome = 'client closed';
+    } else {
+      const mapped = await failure(error, call, errorContext(attempt.route.model));
+      record.outcome = `stream error: ${mapped.type}`;
+      writer.error(mapped.type, mapped.message); // after the stream started, errors are SSE events
+    }
+  } finally {
+    call.stopWatching();
+    writer.end();
+  }
+}
+
+/** Tries the route, then its fallbacks in order, each with its retries, until one accepts the call. */
+async function openFirstAvailable(
+  request: MessagesRequest,
+  primary: ResolvedRoute,
+  names: ToolNameMap,
+  client: OpenAI,
+  sdk: typeof OpenAI,
+  context: ProxyContext,
+  record: RequestRecord,
+  call: CallControl,
+): Promise<Attempt> {
+  const candidates = [primary, ...primary.fallbacks.map((name) => context.routes.byName(name)).filter((route) => route !== undefined)];
+  for (let index = 0; ; index++) {
+    const route = candidates[index];
+    const api = openAIApis[route.api];
+    record.routeName = route.name;
+    record.openaiModel = route.model;
+    record.api = route.api;
+    const upstreamBody = api.buildRequest(request, route, names, context.signer);
+    const onRetry = (attemptNumber: number, error: unknown) =>
+      context.logger.warn(`retrying ${route.model} (attempt ${attemptNumber + 1}): ${(error as Error).message}`);
+    if (request.stream === true) call.watchIdle(); // a stream's idle limit covers waiting for its headers too
+    try {
+      const open = () => request.stream === true ? api.openStream(client, upstreamBody, call.signal) : api.complete(client, upstreamBody, call.signal);
+      const answer = await withRetries(open, sdk, context.retryPolicy, call.signal, onRetry);
+      if (index > 0) context.logger.info(`request ${record.id}: served by fallback route ${route.name} (${route.model})`);
+      return { route, api, answer };
+    } catch (error) {
+      const next = candidates[index + 1];
+      if (!next || !canFallBack(error, sdk, call)) throw error;
+      context.logger.warn(`request ${record.id}: ${route.name} (${route.model}) failed (${(error as Error).message}); falling back to ${next.name} (${next.model})`);
     }
   }
 }
 
-export type { MessagesRequest };
+/** 429s, 5xx, timeouts and unreachable servers move on to a fallback; a 4xx would fail there too. */
+function canFallBack(error: unknown, sdk: typeof OpenAI, call: CallControl): boolean {
+  if (call.reason === 'upstream idle') return true;
+  if (call.aborted) return false;
+  return isRetryable(error, sdk) || (error instanceof sdk.APIError && error.status === 429);
+}
 
-/** Sends an error the right way for the moment it happens: JSON before headers, nothing after. */
-export function failRequest(response: ServerResponse, error: AnthropicError): void {
-  if (!response.headersSent) sendError(response, error);
-  else if (!response.writableEnded) response.end();
+/** The Anthropic error for a failed call, naming why the proxy ended it where it did. */
+async function failure(error: unknown, call: CallControl, context: ErrorContext): Promise<AnthropicError> {
+  switch (call.reason) {
+    case 'upstream idle':
+      return new AnthropicError('api_error', `OpenAI (${context.openaiModel} at ${context.baseURL}) sent nothing for too long; the call was ended`, { status: 504 });
+    case 'proxy stopped':
+      return new AnthropicError('api_error', 'The proxy was stopped while this request was in flight', { status: 503 });
+    default:
+      return toAnthropicError(error, context);
+  }
 }

@@ -12,10 +12,12 @@ import { ReasoningSigner } from '../response/reasoning-signature';
 import { countInputTokens } from '../tokens/count-tokens';
 import { OPENAI_BASE_URL, UpstreamClient, type UpstreamSettings } from '../upstream/client';
 import { defaultRetryPolicy, type RetryPolicy } from '../upstream/retry';
+import { CallControl } from '../upstream/call-control';
 import { TokenCheck } from './auth';
 import type { ProxyContext, RequestRecord } from './context';
 import { readJsonBody, sendError, sendJson } from './http-io';
-import { failRequest, handleMessages } from './messages';
+import { handleMessages } from './messages';
+import { RequestGuard } from './request-guard';
 import { parseOrThrow } from './validation';
 
 export interface ProxyOptions {
@@ -30,7 +32,15 @@ export interface ProxyOptions {
   logger?: Logger;
   maxBodyBytes?: number;
   pingIntervalMs?: number;
+  /** Whole-call limit for one upstream request (default 10 minutes). */
   upstreamTimeoutMs?: number;
+  /** A stream whose upstream sends nothing for this long ends with an error (default 5 minutes:
+   *  reasoning models think silently for minutes). 0 turns it off. */
+  idleTimeoutMs?: number;
+  /** Time a client has to send its request headers and body (default 30 s). */
+  requestReadTimeoutMs?: number;
+  /** Host names accepted besides loopback ones (the Host header is checked against DNS rebinding). */
+  allowedHosts?: string[];
   retryPolicy?: RetryPolicy;
   /** Key for the reasoning signatures; by default derived from the token, so it survives restarts. */
   reasoningKey?: Buffer;
@@ -47,9 +57,12 @@ export class ProxyServer {
   private tokenCheck: TokenCheck;
   private nextRequestId = 1;
   private inFlight = 0;
+  private readonly calls = new Set<CallControl>();
+  private guard: RequestGuard;
 
   constructor(private options: ProxyOptions) {
     this.tokenCheck = new TokenCheck(options.token);
+    this.guard = new RequestGuard(options.host ?? '127.0.0.1', options.allowedHosts);
     this.context = this.buildContext(options);
   }
 
@@ -76,7 +89,16 @@ export class ProxyServer {
 
   async start(): Promise<string> {
     if (this.server) return this.url!;
-    const server = createServer({ noDelay: true, keepAlive: true }, (request, response) => {
+    // Slow or trickling clients cannot hold a connection open (slowloris): headers and body must
+    // arrive within the read timeout, checked often enough for that limit to mean something.
+    const readTimeout = this.options.requestReadTimeoutMs ?? 30_000;
+    const server = createServer({
+      noDelay: true,
+      keepAlive: true,
+      headersTimeout: readTimeout,
+      requestTimeout: readTimeout,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(readTimeout / 3))),
+    }, (request, response) => {
       void this.handle(request, response);
     });
     server.on('connection', (socket) => {
@@ -94,12 +116,17 @@ export class ProxyServer {
     return this.url!;
   }
 
-  /** Stops listening and closes every connection, in-flight streams included. */
-  async stop(): Promise<void> {
+  /** Stops listening. Requests in flight end cleanly: a stream gets an SSE error event, a
+   *  waiting request an error answer; whatever is still open after a short grace is cut. */
+  async stop(graceMs = 2000): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    for (const call of this.calls) call.abort('proxy stopped');
+    const deadline = Date.now() + graceMs;
+    while (this.inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
     await closed;
@@ -109,6 +136,7 @@ export class ProxyServer {
   reconfigure(changes: Partial<Omit<ProxyOptions, 'host' | 'port'>>): void {
     this.options = { ...this.options, ...changes };
     if (changes.token !== undefined) this.tokenCheck = new TokenCheck(changes.token);
+    if (changes.allowedHosts !== undefined) this.guard = new RequestGuard(this.host, changes.allowedHosts);
     this.context = this.buildContext(this.options);
   }
 
@@ -126,6 +154,7 @@ export class ProxyServer {
       logger: redactingLogger(options.logger ?? silentLogger, () => [this.options.openaiApiKey, this.options.token]),
       retryPolicy: options.retryPolicy ?? defaultRetryPolicy,
       pingIntervalMs: options.pingIntervalMs ?? 5000,
+      idleTimeoutMs: options.idleTimeoutMs ?? 5 * 60 * 1000,
     };
   }
 
@@ -133,16 +162,26 @@ export class ProxyServer {
     const path = (request.url ?? '/').split('?')[0];
     const record: RequestRecord = { id: this.nextRequestId++, method: request.method ?? 'GET', path, startedAt: Date.now() };
     const context = this.context;
+    const call = new CallControl(context.idleTimeoutMs);
+    const onClose = (): void => {
+      if (!response.writableFinished) call.abort('client closed');
+    };
+    response.once('close', onClose);
+    this.calls.add(call);
     this.inFlight++;
     try {
-      await this.dispatch(request, response, path, context, record);
+      await this.dispatch(request, response, path, context, record, call);
     } catch (error) {
       const failure = error instanceof AnthropicError ? error : new AnthropicError('api_error', 'Internal proxy error');
       if (!(error instanceof AnthropicError)) context.logger.error(`request ${record.id} failed: ${(error as Error)?.stack ?? String(error)}`);
       record.status = failure.status;
-      record.outcome = failure.type;
-      failRequest(response, failure);
+      record.outcome = call.reason === 'client closed' ? 'client closed' : failure.type;
+      if (!response.headersSent) sendError(response, failure);
+      else if (!response.writableEnded) response.end();
     } finally {
+      call.stopWatching();
+      response.off('close', onClose);
+      this.calls.delete(call);
       this.inFlight--;
       record.durationMs = Date.now() - record.startedAt;
       record.status ??= response.statusCode;
@@ -151,8 +190,14 @@ export class ProxyServer {
     }
   }
 
-  private async dispatch(request: IncomingMessage, response: ServerResponse, path: string, context: ProxyContext, record: RequestRecord): Promise<void> {
+  private async dispatch(request: IncomingMessage, response: ServerResponse, path: string, context: ProxyContext, record: RequestRecord, call: CallControl): Promise<void> {
     const method = request.method ?? 'GET';
+    try {
+      this.guard.check(request);
+    } catch (error) {
+      request.resume();
+      throw error;
+    }
     if (path === '/' && (method === 'HEAD' || method === 'GET')) {
       response.writeHead(200, { 'content-type': 'text/plain' }).end(method === 'HEAD' ? undefined : 'Claude OpenAI Proxy\n');
       return;
@@ -167,7 +212,7 @@ export class ProxyServer {
     }
     const maxBody = this.options.maxBodyBytes ?? DEFAULT_MAX_BODY;
     if (path === '/v1/messages' && method === 'POST') {
-      await handleMessages(await readJsonBody(request, maxBody), request, response, context, record);
+      await handleMessages(await readJsonBody(request, maxBody), response, context, record, call);
     } else if (path === '/v1/messages/count_tokens' && method === 'POST') {
       const body = parseOrThrow(countTokensRequest, await readJsonBody(request, maxBody));
       record.claudeModel = body.model;

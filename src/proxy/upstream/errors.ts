@@ -1,5 +1,6 @@
 // Upstream failures -> Anthropic errors. One place decides every mapping.
 import { AnthropicError } from '../errors';
+import { UpstreamAnswerError } from '../response/upstream-answer-error';
 import { loadOpenAISdk } from './client';
 
 export interface ErrorContext {
@@ -22,6 +23,11 @@ export async function toAnthropicError(error: unknown, context: ErrorContext): P
   }
   if (error instanceof APIConnectionError) {
     return new AnthropicError('api_error', `Could not reach the OpenAI API at ${context.baseURL} (${causeOf(error)})`, { status: 502 });
+  }
+  if (error instanceof UpstreamAnswerError) {
+    return error.code === 'rate_limit_exceeded'
+      ? new AnthropicError('rate_limit_error', `OpenAI rate limit reached: ${error.message}`)
+      : new AnthropicError('api_error', `OpenAI failed to answer: ${error.message}`);
   }
   if (!(error instanceof APIError) || typeof error.status !== 'number') {
     return new AnthropicError('api_error', `Upstream call failed: ${(error as Error)?.message ?? String(error)}`);

@@ -5,6 +5,7 @@ import type { StopReason } from '../events';
 import type { ReasoningSigner } from '../reasoning-signature';
 import { anthropicUsage, fromChatUsage, type UpstreamUsage, noUsage } from '../usage';
 import { randomToolId } from '../ids';
+import { UpstreamAnswerError } from '../upstream-answer-error';
 
 export interface ChatTranslation {
   assembler: ResponseAssembler;
@@ -60,6 +61,11 @@ export async function translateChatStream(chunks: AsyncIterable<ChatCompletionCh
 
 export function translateChatCompletion(completion: ChatCompletion, t: ChatTranslation): UpstreamUsage {
   const { assembler } = t;
+  // Some servers answer 200 with an error body instead of a completion.
+  const failure = (completion as { error?: { message?: string; code?: string } }).error;
+  if (failure || !Array.isArray(completion?.choices)) {
+    throw new UpstreamAnswerError(failure?.message ?? 'The upstream answer is not a chat completion', failure?.code);
+  }
   const usage = fromChatUsage(completion.usage);
   const choice = completion.choices[0];
   const message = choice?.message as (ChatCompletion.Choice['message'] & ReasoningDelta) | undefined;

@@ -5,6 +5,7 @@ import type { Response, ResponseOutputItem, ResponseStreamEvent } from 'openai/r
 import type { ResponseAssembler } from '../assembler';
 import type { StopReason } from '../events';
 import { randomToolId } from '../ids';
+import { UpstreamAnswerError } from '../upstream-answer-error';
 import type { ReasoningSigner } from '../reasoning-signature';
 import { anthropicUsage, fromResponsesUsage, noUsage, type UpstreamUsage } from '../usage';
 
@@ -14,12 +15,6 @@ export interface ResponsesTranslation {
   clientToolName: (upstreamName: string) => string;
 }
 
-/** An upstream failure reported inside a 200 stream (response.failed or an error event). */
-export class UpstreamStreamError extends Error {
-  constructor(message: string, readonly code: string | undefined) {
-    super(message);
-  }
-}
 
 interface ReasoningState {
   summary: string[];
@@ -79,9 +74,9 @@ export async function translateResponsesStream(events: AsyncIterable<ResponseStr
       case 'response.incomplete':
         return finish(t, event.response, refused);
       case 'response.failed':
-        throw new UpstreamStreamError(event.response.error?.message ?? 'The upstream response failed', event.response.error?.code);
+        throw new UpstreamAnswerError(event.response.error?.message ?? 'The upstream response failed', event.response.error?.code);
       case 'error':
-        throw new UpstreamStreamError(event.message, event.code ?? undefined);
+        throw new UpstreamAnswerError(event.message, event.code ?? undefined);
       default:
         break;
     }
@@ -91,13 +86,17 @@ export async function translateResponsesStream(events: AsyncIterable<ResponseStr
     assembler.finish('end_turn', anthropicUsage(noUsage));
     return noUsage;
   }
-  throw new UpstreamStreamError('The upstream stream ended before the response was complete', undefined);
+  throw new UpstreamAnswerError('The upstream stream ended before the response was complete', undefined);
 }
 
 export function translateResponse(response: Response, t: ResponsesTranslation): UpstreamUsage {
+  if (!Array.isArray(response?.output)) {
+    const failure = (response as { error?: { message?: string; code?: string } | null })?.error;
+    throw new UpstreamAnswerError(failure?.message ?? 'The upstream answer is not a response', failure?.code);
+  }
   const usage = fromResponsesUsage(response.usage);
   t.assembler.start(anthropicUsage(usage));
-  if (response.status === 'failed') throw new UpstreamStreamError(response.error?.message ?? 'The upstream response failed', response.error?.code);
+  if (response.status === 'failed') throw new UpstreamAnswerError(response.error?.message ?? 'The upstream response failed', response.error?.code);
   let refused = false;
   for (const item of response.output ?? []) {
     if (item.type === 'reasoning') {
