@@ -178,3 +178,23 @@ test('a tool name over 64 characters is shortened upstream and mapped back in th
     assert.equal((message.content[0] as any).name, longName, model);
   }
 });
+
+test('request records carry time to first token; bodies only when capture is on', async () => {
+  h.fake.script({ kind: 'text', chunks: ['timed'] });
+  await h.anthropic.messages.stream({ model: 'claude-haiku-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }).finalMessage();
+  const plain = h.records.at(-1)!;
+  assert.ok(typeof plain.firstTokenMs === 'number' && plain.firstTokenMs <= plain.durationMs!);
+  assert.equal(plain.exchange, undefined);
+
+  const capturing = await startHarness({ captureBodies: true });
+  try {
+    capturing.fake.script({ kind: 'text', chunks: ['kept ', 'answer'] });
+    await capturing.anthropic.messages.stream({ model: 'claude-haiku-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'keep me' }] }).finalMessage();
+    const exchange = capturing.records.at(-1)!.exchange as any;
+    assert.equal(exchange.request.messages[0].content, 'keep me');
+    assert.equal(exchange.upstreamRequest.model, 'gpt-5-mini');
+    assert.equal(exchange.response.content[0].text, 'kept answer');
+  } finally {
+    await capturing.close();
+  }
+});

@@ -40,6 +40,11 @@ export class MessageCollector implements EventSink {
     return this.requireMessage();
   }
 
+  /** What was collected so far, also when the answer ended early (for the request log). */
+  partialResult(): AnthropicResponseMessage | undefined {
+    return this.message;
+  }
+
   private applyDelta(index: number, delta: Extract<StreamEvent, { type: 'content_block_delta' }>['delta']): void {
     const block = this.requireMessage().content[index];
     if (delta.type === 'text_delta' && block?.type === 'text') block.text += delta.text;

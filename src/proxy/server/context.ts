@@ -15,6 +15,8 @@ export interface ProxyContext {
   pingIntervalMs: number;
   /** A stream whose upstream sends nothing for this long is ended with an error event. */
   idleTimeoutMs: number;
+  /** Keep each request's bodies on its record (for the dashboard); off by default. */
+  captureBodies: boolean;
 }
 
 /** One line of the request log, filled in as the request goes along. */
@@ -31,7 +33,11 @@ export interface RequestRecord {
   stream?: boolean;
   status?: number;
   durationMs?: number;
+  /** Time from the request's arrival to the first content block of the answer. */
+  firstTokenMs?: number;
   usage?: UpstreamUsage;
   /** Anything other than a plain success: the error type, "client closed", … */
   outcome?: string;
+  /** The bodies, only when capture is on: what the client sent, what went to OpenAI, the answer. */
+  exchange?: { request: unknown; upstreamRequest: unknown; response: unknown };
 }

@@ -22,12 +22,14 @@ import { isRetryable, withRetries } from '../upstream/retry';
 import { ToolNameMap } from '../upstream/tools';
 import type { ProxyContext, RequestRecord } from './context';
 import { sendJson } from './http-io';
+import { captureCollector, observedSink } from './observed-sink';
 import { parseOrThrow } from './validation';
 
 /** One route's attempt: the request built for its API, and what came back. */
 interface Attempt {
   route: ResolvedRoute;
   api: OpenAIApi;
+  upstreamBody: object;
   answer: unknown;
 }
 
@@ -61,21 +63,25 @@ export async function handleMessages(body: unknown, response: ServerResponse, co
     signer: context.signer,
     clientToolName: (name) => names.client(name),
   });
+  const capture = captureCollector(context.captureBodies);
+  if (capture) record.exchange = { request: body, upstreamRequest: attempt.upstreamBody, response: undefined };
   if (request.stream !== true) {
     const collector = new MessageCollector();
     try {
-      record.usage = attempt.api.translateWhole(attempt.answer, translation(collector));
+      record.usage = attempt.api.translateWhole(attempt.answer, translation(observedSink(collector, record, undefined)));
     } catch (error) {
       throw await failure(error, call, errorContext(attempt.route.model));
     }
     record.status = 200;
-    sendJson(response, 200, collector.result());
+    const message = collector.result();
+    if (record.exchange) record.exchange.response = message;
+    sendJson(response, 200, message);
     return;
   }
 
   const writer = new SseWriter(response, { pingIntervalMs: context.pingIntervalMs });
   record.status = 200;
-  const streamed = translation(writer);
+  const streamed = translation(observedSink(writer, record, capture));
   // message_start goes out as soon as OpenAI accepted the call, before its first token.
   streamed.assembler.start();
   try {
@@ -93,6 +99,7 @@ export async function handleMessages(body: unknown, response: ServerResponse, co
   } finally {
     call.stopWatching();
     writer.end();
+    if (record.exchange && capture) record.exchange.response = capture.partialResult();
   }
 }
 
@@ -122,7 +129,7 @@ async function openFirstAvailable(
       const open = () => request.stream === true ? api.openStream(client, upstreamBody, call.signal) : api.complete(client, upstreamBody, call.signal);
       const answer = await withRetries(open, sdk, context.retryPolicy, call.signal, onRetry);
       if (index > 0) context.logger.info(`request ${record.id}: served by fallback route ${route.name} (${route.model})`);
-      return { route, api, answer };
+      return { route, api, upstreamBody, answer };
     } catch (error) {
       const next = candidates[index + 1];
       if (!next || !canFallBack(error, sdk, call)) throw error;

@@ -39,6 +39,8 @@ export interface ProxyOptions {
   idleTimeoutMs?: number;
   /** Time a client has to send its request headers and body (default 30 s). */
   requestReadTimeoutMs?: number;
+  /** Keep request and response bodies on each request record (the dashboard shows them). */
+  captureBodies?: boolean;
   /** Host names accepted besides loopback ones (the Host header is checked against DNS rebinding). */
   allowedHosts?: string[];
   retryPolicy?: RetryPolicy;
@@ -155,6 +157,7 @@ export class ProxyServer {
       retryPolicy: options.retryPolicy ?? defaultRetryPolicy,
       pingIntervalMs: options.pingIntervalMs ?? 5000,
       idleTimeoutMs: options.idleTimeoutMs ?? 5 * 60 * 1000,
+      captureBodies: options.captureBodies ?? false,
     };
   }
 
