@@ -1,0 +1,92 @@
+// What the dashboard's charts and the status-bar tooltip show, computed from the entries.
+import type { UsageEntry } from './usage-entry';
+
+export interface ModelTotals {
+  model: string;
+  requests: number;
+  inputTokens: number;
+  cachedTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+export interface UsageSummary {
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  cachedTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  costUsd: number;
+  /** Cached input tokens over all input tokens, 0..1. */
+  cacheHitRate: number;
+  perModel: ModelTotals[];
+}
+
+export function summarize(entries: readonly UsageEntry[]): UsageSummary {
+  const perModel = new Map<string, ModelTotals>();
+  const summary: UsageSummary = { requests: 0, errors: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0, costUsd: 0, cacheHitRate: 0, perModel: [] };
+  for (const entry of entries) {
+    summary.requests++;
+    if (entry.status !== 200 || entry.outcome !== 'ok') summary.errors++;
+    summary.inputTokens += entry.inputTokens;
+    summary.cachedTokens += entry.cachedTokens;
+    summary.outputTokens += entry.outputTokens;
+    summary.reasoningTokens += entry.reasoningTokens;
+    summary.costUsd += entry.costUsd ?? 0;
+    const totals = perModel.get(entry.openaiModel) ?? { model: entry.openaiModel, requests: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0, costUsd: 0 };
+    totals.requests++;
+    totals.inputTokens += entry.inputTokens;
+    totals.cachedTokens += entry.cachedTokens;
+    totals.outputTokens += entry.outputTokens;
+    totals.costUsd += entry.costUsd ?? 0;
+    perModel.set(entry.openaiModel, totals);
+  }
+  summary.cacheHitRate = summary.inputTokens > 0 ? summary.cachedTokens / summary.inputTokens : 0;
+  summary.perModel = [...perModel.values()].sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests);
+  return summary;
+}
+
+/** Entries since local midnight of `now`. */
+export function today(entries: readonly UsageEntry[], now = Date.now()): UsageEntry[] {
+  const midnight = new Date(now);
+  midnight.setHours(0, 0, 0, 0);
+  return entries.filter((entry) => entry.time >= midnight.getTime());
+}
+
+export interface TimeBucket {
+  start: number;
+  /** Tokens (input + output) per OpenAI model in this bucket. */
+  tokens: Record<string, number>;
+}
+
+/** Tokens over time per model, in `buckets` equal slices of the span the entries cover. */
+export function tokensOverTime(entries: readonly UsageEntry[], buckets = 24): TimeBucket[] {
+  if (entries.length === 0) return [];
+  const first = entries[0].time;
+  const last = entries[entries.length - 1].time;
+  const width = Math.max(1000, Math.ceil((last - first + 1) / buckets));
+  const result: TimeBucket[] = Array.from({ length: buckets }, (_, index) => ({ start: first + index * width, tokens: {} }));
+  for (const entry of entries) {
+    const bucket = result[Math.min(buckets - 1, Math.floor((entry.time - first) / width))];
+    bucket.tokens[entry.openaiModel] = (bucket.tokens[entry.openaiModel] ?? 0) + entry.inputTokens + entry.outputTokens;
+  }
+  return result;
+}
+
+/** Counts of requests per total-latency range, for the latency histogram. */
+export function latencyHistogram(entries: readonly UsageEntry[], edgesMs = [250, 500, 1000, 2000, 5000, 10000, 30000, 60000]): { label: string; count: number }[] {
+  const counts = new Array<number>(edgesMs.length + 1).fill(0);
+  for (const entry of entries) {
+    const index = edgesMs.findIndex((edge) => entry.durationMs < edge);
+    counts[index === -1 ? edgesMs.length : index]++;
+  }
+  return counts.map((count, index) => ({
+    label: index === 0 ? `<${formatMs(edgesMs[0])}` : index === edgesMs.length ? `≥${formatMs(edgesMs[index - 1])}` : `${formatMs(edgesMs[index - 1])}–${formatMs(edgesMs[index])}`,
+    count,
+  }));
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${ms / 1000}s` : `${ms}ms`;
+}

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { toCsv, toJson } from '../../src/usage/export';
+import { costOf, defaultPrices, priceOf } from '../../src/usage/prices';
+import { latencyHistogram, summarize, today, tokensOverTime } from '../../src/usage/summary';
+import { usageEntryOf, type UsageEntry } from '../../src/usage/usage-entry';
+import { UsageHistory } from '../../src/usage/usage-history';
+
+function entry(overrides: Partial<UsageEntry> = {}): UsageEntry {
+  return {
+    id: 's-1', time: Date.now(), claudeModel: 'claude-opus-4-8', openaiModel: 'gpt-5-codex', api: 'responses', route: 'claude-sonnet-4-5',
+    stream: true, status: 200, outcome: 'ok', firstTokenMs: 300, durationMs: 900,
+    inputTokens: 1000, cachedTokens: 800, outputTokens: 100, reasoningTokens: 40, costUsd: 0.00135, ...overrides,
+  };
+}
+
+test('prices: exact names, dated snapshots, unknown models', () => {
+  assert.deepEqual(priceOf('gpt-5-mini', defaultPrices), { input: 0.25, cachedInput: 0.025, output: 2 });
+  assert.deepEqual(priceOf('gpt-5-mini-2025-08-07', defaultPrices), defaultPrices['gpt-5-mini']);
+  assert.equal(priceOf('llama3.1', defaultPrices), undefined);
+  // 200 uncached at 1.25, 800 cached at 0.125, 100 out at 10 per million
+  assert.equal(costOf({ inputTokens: 1000, cachedTokens: 800, outputTokens: 100 }, defaultPrices['gpt-5-codex'])!.toFixed(8), ((200 * 1.25 + 800 * 0.125 + 100 * 10) / 1e6).toFixed(8));
+  assert.equal(costOf({ inputTokens: 1, cachedTokens: 0, outputTokens: 1 }, undefined), undefined);
+});
+
+test('a request record becomes an entry with its cost; other endpoints make none', () => {
+  const record = {
+    id: 7, method: 'POST', path: '/v1/messages', startedAt: 1000, claudeModel: 'claude-fast', openaiModel: 'gpt-5-mini', api: 'chat' as const,
+    routeName: 'claude-haiku-4-5', stream: false, status: 200, durationMs: 50, firstTokenMs: 40,
+    usage: { input: 2000, cached: 1000, cacheWrite: 0, output: 500, reasoning: 200 },
+  };
+  const made = usageEntryOf(record, defaultPrices, 'sess')!;
+  assert.equal(made.id, 'sess-7');
+  assert.equal(made.reasoningTokens, 200);
+  assert.equal(made.costUsd!.toFixed(9), ((1000 * 0.25 + 1000 * 0.025 + 500 * 2) / 1e6).toFixed(9));
+  assert.equal(usageEntryOf({ ...record, path: '/v1/messages/count_tokens' }, defaultPrices, 's'), undefined);
+});
+
+test('summaries: totals, cache-hit rate, per model, today, tokens over time, latency histogram', () => {
+  const now = Date.now();
+  const entries = [
+    entry({ time: now - 3 * 86_400_000, openaiModel: 'gpt-5-mini', costUsd: 0.01, durationMs: 100 }),
+    entry({ time: now - 1000, costUsd: 0.02, durationMs: 1500 }),
+    entry({ time: now, status: 429, outcome: 'rate_limit_error', inputTokens: 0, cachedTokens: 0, outputTokens: 0, costUsd: 0, durationMs: 70000 }),
+  ];
+  const summary = summarize(entries);
+  assert.equal(summary.requests, 3);
+  assert.equal(summary.errors, 1);
+  assert.equal(summary.inputTokens, 2000);
+  assert.equal(summary.cacheHitRate, 0.8);
+  assert.equal(summary.costUsd.toFixed(2), '0.03');
+  assert.deepEqual(summary.perModel.map((m) => m.model), ['gpt-5-codex', 'gpt-5-mini']);
+  assert.equal(today(entries, now).length, 2);
+  const buckets = tokensOverTime(entries, 4);
+  assert.equal(buckets.length, 4);
+  assert.equal(buckets[0].tokens['gpt-5-mini'], 1100);
+  assert.equal(buckets[3].tokens['gpt-5-codex'], 1100);
+  const histogram = latencyHistogram(entries);
+  assert.equal(histogram.reduce((sum, bin) => sum + bin.count, 0), 3);
+  assert.equal(histogram[0].count, 1);
+  assert.equal(histogram.at(-1)!.count, 1);
+});
+
+test('the history survives a restart, skips torn lines, rotates under its size cap, and clears', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'usage-'));
+  const history = new UsageHistory(folder, { maxBytes: 4000 });
+  await history.load();
+  for (let i = 0; i < 30; i++) await history.append(entry({ id: `e${i}`, time: 1000 + i }));
+  const current = join(folder, 'usage.jsonl');
+  const rotated = join(folder, 'usage.1.jsonl');
+  assert.ok(statSync(current).size + statSync(rotated).size <= 4000, 'both files within the cap');
+  appendFileSync(current, '{"torn":');
+
+  const reloaded = new UsageHistory(folder, { maxBytes: 4000 });
+  await reloaded.load();
+  const ids = reloaded.entries().map((e) => e.id);
+  assert.equal(ids.at(-1), 'e29', 'the newest entries are kept');
+  assert.ok(ids.length > 5 && ids.length < 30, `older entries rotated away (${ids.length} kept)`);
+  assert.deepEqual([...ids].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))), ids, 'in order');
+
+  const seen: string[] = [];
+  reloaded.onDidAppend((e) => seen.push(e.id));
+  await reloaded.append(entry({ id: 'live' }));
+  assert.deepEqual(seen, ['live']);
+  await reloaded.clear();
+  assert.equal(reloaded.entries().length, 0);
+  const fresh = new UsageHistory(folder);
+  await fresh.load();
+  assert.equal(fresh.entries().length, 0);
+  writeFileSync(current, '');
+});
+
+test('exports: CSV with a header and quoted cells, JSON that parses back', () => {
+  const entries = [entry({ claudeModel: 'claude,"odd"' })];
+  const csv = toCsv(entries);
+  const [header, row] = csv.trim().split('\n');
+  assert.ok(header.startsWith('time,claudeModel,openaiModel'));
+  assert.ok(row.includes('"claude,""odd"""'));
+  assert.match(row, /^\d{4}-\d\d-\d\dT/);
+  assert.deepEqual(JSON.parse(toJson(entries)), entries);
+  assert.equal(toCsv([]).trim(), header);
+});
