@@ -33,6 +33,9 @@ export class StatusBar implements vscode.Disposable {
       case 'running':
         item.text = `$(radio-tower) Claude Proxy :${state.port}${activeRequests > 0 ? ` $(sync~spin) ${activeRequests}` : ''}`;
         break;
+      case 'shared':
+        item.text = `$(radio-tower) Claude Proxy :${state.port} (other window)`;
+        break;
       case 'error':
         item.text = '$(error) Claude Proxy: error';
         item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
@@ -70,6 +73,8 @@ export function describe(state: ProxyState): string {
       return 'starting';
     case 'running':
       return `listening on ${state.url}`;
+    case 'shared':
+      return `using the proxy of another VS Code window on ${state.url}`;
     case 'error':
       return `error: ${state.message}`;
   }

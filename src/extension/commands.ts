@@ -1,0 +1,121 @@
+// The commands (category "Claude Proxy") and the status-bar quick pick.
+import * as vscode from 'vscode';
+import { claudeEnvironment, exportLines, shells, type Shell } from './environment';
+import type { ProxyLog } from './log';
+import { askForKey, type ProxyController } from './proxy-controller';
+import type { SelfTestReport } from './self-test';
+
+interface CommandInfo {
+  id: string;
+  title: string;
+  icon: string;
+  run: (...args: any[]) => unknown;
+}
+
+export function registerCommands(controller: ProxyController, log: ProxyLog): vscode.Disposable[] {
+  const commands: CommandInfo[] = [
+    { id: 'claudeProxy.start', title: 'Start Claude proxy', icon: 'play', run: () => controller.start(true) },
+    { id: 'claudeProxy.stop', title: 'Stop Claude proxy', icon: 'debug-stop', run: () => controller.stop() },
+    { id: 'claudeProxy.restart', title: 'Restart Claude proxy', icon: 'debug-restart', run: () => controller.restart(true) },
+    { id: 'claudeProxy.runSelfTests', title: 'Run Self-Tests', icon: 'beaker', run: () => runSelfTestsWithProgress(controller, log) },
+    { id: 'claudeProxy.exportEnvironment', title: 'Export Environment', icon: 'export', run: (shell?: Shell) => exportEnvironment(controller, shell) },
+    { id: 'claudeProxy.openTerminal', title: 'Open Claude Code Terminal', icon: 'terminal', run: () => openClaudeTerminal(controller) },
+    { id: 'claudeProxy.setOpenAIKey', title: 'Set OpenAI API Key', icon: 'key', run: (key?: string) => setKey(controller, key) },
+    { id: 'claudeProxy.rotateToken', title: 'Rotate Proxy Token', icon: 'refresh', run: () => rotateToken(controller) },
+    { id: 'claudeProxy.showLog', title: 'Show Log', icon: 'output', run: () => log.show() },
+  ];
+  const disposables = commands.map((command) => vscode.commands.registerCommand(command.id, async (...args: unknown[]) => {
+    try {
+      return await command.run(...args);
+    } catch (error) {
+      const message = (error as Error)?.message ?? String(error);
+      log.error(`${command.title} failed: ${message}`);
+      void vscode.window.showErrorMessage(`Claude Proxy: ${message}`);
+      return undefined;
+    }
+  }));
+  disposables.push(vscode.commands.registerCommand('claudeProxy.showMenu', async () => {
+    const running = controller.state.kind === 'running' || controller.state.kind === 'shared';
+    const items = commands
+      .filter((command) => !(running && command.id === 'claudeProxy.start') && !(!running && command.id === 'claudeProxy.stop'))
+      .map((command) => ({ label: `$(${command.icon}) ${command.title}`, id: command.id }));
+    const choice = await vscode.window.showQuickPick(items, { title: 'Claude Proxy', placeHolder: 'Choose a Claude Proxy command' });
+    if (choice) await vscode.commands.executeCommand(choice.id);
+  }));
+  return disposables;
+}
+
+async function runSelfTestsWithProgress(controller: ProxyController, log: ProxyLog): Promise<SelfTestReport> {
+  const report = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Claude Proxy self-tests', cancellable: true },
+    async (progress, cancel) => {
+      const abort = new AbortController();
+      const subscription = cancel.onCancellationRequested(() => abort.abort());
+      try {
+        return await controller.runSelfTests((title, increment) => progress.report({ message: title, increment }), abort.signal);
+      } finally {
+        subscription.dispose();
+      }
+    },
+  );
+  const showLog = 'Show Log';
+  const done = report.failed === 0
+    ? vscode.window.showInformationMessage(`Claude Proxy: ${report.summary}`, showLog)
+    : vscode.window.showErrorMessage(`Claude Proxy: ${report.summary}. ${report.firstFix ?? ''}`, showLog);
+  void done.then((choice) => choice === showLog && log.show());
+  return report;
+}
+
+async function requireConnection(controller: ProxyController): Promise<{ url: string; token: string }> {
+  if (!controller.connection()) await controller.start(true);
+  const connection = controller.connection();
+  if (!connection) throw new Error(controller.state.kind === 'error' ? controller.state.message : 'the proxy is not running');
+  return connection;
+}
+
+async function exportEnvironment(controller: ProxyController, preset?: Shell): Promise<string | undefined> {
+  const connection = await requireConnection(controller);
+  const shell = preset ?? (await vscode.window.showQuickPick([...shells], {
+    title: 'Claude Proxy: Export Environment', placeHolder: 'Lines for which shell?',
+  })) as Shell | undefined;
+  if (!shell) return undefined;
+  const text = exportLines(shell, claudeEnvironment(connection.url, connection.token));
+  await vscode.env.clipboard.writeText(text);
+  const comment = shell === 'PowerShell' ? '#' : shell === 'cmd' ? 'REM' : '#';
+  const header = `${comment} Claude Proxy: run these lines in the shell where you start claude (${shell}).\n`
+    + `${comment} The token changes with "Claude Proxy: Rotate Proxy Token"; do not commit it.\n`;
+  const document = await vscode.workspace.openTextDocument({
+    content: header + text,
+    language: shell === 'PowerShell' ? 'powershell' : shell === 'cmd' ? 'bat' : shell === 'fish' ? 'fish' : 'shellscript',
+  });
+  await vscode.window.showTextDocument(document, { preview: true });
+  void vscode.window.showInformationMessage(`Claude Proxy: the environment for ${shell} is copied to the clipboard.`);
+  return text;
+}
+
+async function openClaudeTerminal(controller: ProxyController): Promise<vscode.Terminal> {
+  const connection = await requireConnection(controller);
+  const terminal = vscode.window.createTerminal({
+    name: 'Claude Code',
+    iconPath: new vscode.ThemeIcon('sparkle'),
+    // With the injection on, the environment collection sets it; else this terminal gets it alone.
+    env: controller.injectEnvironment ? undefined : claudeEnvironment(connection.url, connection.token),
+    isTransient: true,
+  });
+  terminal.show();
+  terminal.sendText('claude');
+  return terminal;
+}
+
+async function setKey(controller: ProxyController, preset?: string): Promise<boolean> {
+  const key = typeof preset === 'string' && preset.trim() ? preset.trim() : await askForKey();
+  if (!key) return false;
+  await controller.setOpenaiKey(key);
+  void vscode.window.showInformationMessage('Claude Proxy: OpenAI API key saved in SecretStorage.');
+  return true;
+}
+
+async function rotateToken(controller: ProxyController): Promise<void> {
+  await controller.rotateToken();
+  void vscode.window.showInformationMessage('Claude Proxy: new proxy token. New terminals get it; reopen terminals opened before, and run Export Environment again for external shells.');
+}

@@ -1,0 +1,439 @@
+// Owns the proxy inside the extension host: start / stop / restart, live settings and secrets,
+// the terminal environment and the status bar. Every change goes through one queue, so a
+// settings change during a start cannot race it.
+import { createServer } from 'node:net';
+import * as vscode from 'vscode';
+import { ProxyServer } from '../proxy/server/proxy-server';
+import type { ProxyLog } from './log';
+import { OPENAI_KEY_SECRET, PROXY_TOKEN_SECRET, type KeySource, type Secrets } from './secrets';
+import { runSelfTests, type SelfTestReport } from './self-test';
+import { readSettings, SECTION, settingsDiff, type ExtensionSettings, type SettingsResult } from './settings';
+import type { RouteSummary, StatusBar } from './status-bar';
+import type { TerminalEnvironment } from './terminal-env';
+
+export type ProxyState =
+  | { kind: 'stopped' }
+  | { kind: 'starting' }
+  | { kind: 'running'; url: string; port: number }
+  /** Another VS Code window's proxy already serves claudeProxy.port with the same token (shared
+   *  SecretStorage): this window uses it, and takes over when it goes away. */
+  | { kind: 'shared'; url: string; port: number }
+  | { kind: 'error'; message: string };
+
+export const SET_KEY = 'Set OpenAI API Key';
+
+export class ProxyController implements vscode.Disposable {
+  private server: ProxyServer | undefined;
+  private current: ProxyState = { kind: 'stopped' };
+  /** The last valid settings: an invalid change leaves the proxy on these. */
+  private settings: ExtensionSettings | undefined;
+  private token: string | undefined;
+  private keySource: KeySource = 'none';
+  private key: string | undefined;
+  private served = 0;
+  private shownActive = 0;
+  private ticker: NodeJS.Timeout | undefined;
+  private sharedUrl: string | undefined;
+  private watcher: NodeJS.Timeout | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly stateEmitter = new vscode.EventEmitter<ProxyState>();
+  private readonly disposables: vscode.Disposable[] = [];
+  readonly onDidChangeState = this.stateEmitter.event;
+
+  constructor(
+    private readonly log: ProxyLog,
+    private readonly secrets: Secrets,
+    private readonly terminal: TerminalEnvironment,
+    private readonly statusBar: StatusBar,
+  ) {
+    this.disposables.push(
+      this.stateEmitter,
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration(SECTION)) void this.serialize(() => this.applySettings());
+      }),
+      secrets.onDidChange((event) => {
+        if (event.key === OPENAI_KEY_SECRET) void this.serialize(() => this.applyKey());
+        if (event.key === PROXY_TOKEN_SECRET) void this.serialize(() => this.applyToken());
+      }),
+    );
+    const initial = this.read();
+    if (initial.ok) this.settings = initial.settings;
+    this.log.level = this.settings?.logLevel ?? 'info';
+    this.refresh();
+  }
+
+  get state(): ProxyState {
+    return this.current;
+  }
+
+  get autoStart(): boolean {
+    return this.settings?.autoStart ?? true;
+  }
+
+  get url(): string | undefined {
+    return this.server?.url ?? this.sharedUrl;
+  }
+
+  /** Where `claude` should go, or undefined while no proxy serves this window. */
+  connection(): { url: string; token: string } | undefined {
+    const url = this.url;
+    return url && this.token ? { url, token: this.token } : undefined;
+  }
+
+  get injectEnvironment(): boolean {
+    return this.settings?.injectEnvironment ?? true;
+  }
+
+  get openaiKeySource(): KeySource {
+    return this.keySource;
+  }
+
+  get requestsServed(): number {
+    return this.served;
+  }
+
+  /** Starts the proxy; `interactive` asks for a missing OpenAI key instead of only warning. */
+  start(interactive = false): Promise<void> {
+    return this.serialize(() => this.doStart(interactive));
+  }
+
+  stop(): Promise<void> {
+    return this.serialize(() => this.doStop());
+  }
+
+  restart(interactive = false): Promise<void> {
+    return this.serialize(async () => {
+      await this.doStop();
+      await this.doStart(interactive);
+    });
+  }
+
+  /** Stores a new OpenAI key and hands it to the running proxy. */
+  setOpenaiKey(key: string): Promise<void> {
+    return this.serialize(async () => {
+      await this.secrets.setOpenaiKey(key);
+      await this.applyKey();
+    });
+  }
+
+  /** A new client token: the proxy takes it at once, new terminals get it. */
+  rotateToken(): Promise<void> {
+    return this.serialize(async () => {
+      await this.secrets.rotateProxyToken();
+      await this.applyToken();
+    });
+  }
+
+  /** Runs the self-tests against the live proxy (starting it first if needed). */
+  async runSelfTests(progress?: (title: string, increment: number) => void, signal?: AbortSignal): Promise<SelfTestReport> {
+    if (!this.connection()) await this.start(false);
+    const connection = this.connection();
+    if (!connection) {
+      const message = this.current.kind === 'error' ? this.current.message : 'the proxy is not running';
+      throw new Error(`Cannot run the self-tests: ${message}`);
+    }
+    this.log.info('Running the self-tests');
+    return runSelfTests({
+      proxyUrl: connection.url,
+      token: connection.token,
+      log: (line) => this.log.info(line),
+      progress,
+      signal,
+    });
+  }
+
+  routeSummary(): RouteSummary[] {
+    return (this.settings?.routeTable.routes ?? []).map((route) => ({
+      names: [route.name, ...route.aliases], patterns: route.patterns, model: route.model, api: route.api,
+    }));
+  }
+
+  dispose(): void {
+    this.stopTicker();
+    this.stopWatcher();
+    const server = this.server;
+    this.server = undefined;
+    void server?.stop();
+    this.terminal.clear();
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+
+  private serialize<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private read(): SettingsResult {
+    const config = vscode.workspace.getConfiguration(SECTION);
+    return readSettings((key) => config.get(key));
+  }
+
+  private async doStart(interactive: boolean): Promise<void> {
+    if (this.server || this.sharedUrl) return;
+    const result = this.read();
+    if (!result.ok) {
+      this.fail(`Invalid settings: ${result.problems.join('; ')}`, 'Open Settings');
+      return;
+    }
+    const settings = (this.settings = result.settings);
+    this.log.level = settings.logLevel;
+    let { key, source } = await this.secrets.openaiKey();
+    if (!key && interactive) {
+      const entered = await askForKey();
+      if (entered) {
+        await this.secrets.setOpenaiKey(entered);
+        ({ key, source } = await this.secrets.openaiKey());
+      }
+    }
+    this.keySource = source;
+    this.key = key;
+    const token = await this.secrets.proxyToken();
+    this.setState({ kind: 'starting' });
+    const server = new ProxyServer({
+      token,
+      openaiApiKey: key,
+      openaiBaseUrl: settings.openaiBaseUrl,
+      routes: settings.routeTable,
+      host: '127.0.0.1',
+      port: settings.port,
+      logger: this.log,
+      onRequestEnd: () => {
+        this.served++;
+        this.refresh();
+      },
+    });
+    try {
+      await server.start();
+    } catch (error) {
+      await server.stop().catch(() => undefined);
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        if (await isOurProxy(settings.port, token)) this.attachShared(settings.port, token, settings);
+        else await this.portInUse(settings.port);
+      } else {
+        this.fail(`Could not start the proxy: ${(error as Error).message}`);
+      }
+      return;
+    }
+    this.server = server;
+    this.token = token;
+    const url = server.url!;
+    if (settings.injectEnvironment) this.terminal.apply(url, token);
+    this.setState({ kind: 'running', url, port: server.port! });
+    this.log.info(`Proxy listening on ${url}, upstream ${settings.openaiBaseUrl}, OpenAI key: ${describeKeySource(source)}`);
+    for (const route of this.routeSummary()) this.log.info(`Route ${route.names.join(', ')}${route.patterns.length ? ` (${route.patterns.join(', ')})` : ''} -> ${route.model} (${route.api})`);
+    if (!key) {
+      this.log.warn('No OpenAI API key: model calls will fail until one is set');
+      void vscode.window.showWarningMessage('Claude Proxy is running without an OpenAI API key: Claude Code\'s requests will fail until you set one.', SET_KEY)
+        .then((choice) => choice === SET_KEY && vscode.commands.executeCommand('claudeProxy.setOpenAIKey'));
+    }
+    this.startTicker();
+  }
+
+  private async doStop(): Promise<void> {
+    this.stopTicker();
+    this.stopWatcher();
+    const server = this.server;
+    this.server = undefined;
+    if (this.sharedUrl) this.log.info(`No longer using the proxy of another window on ${this.sharedUrl}`);
+    this.sharedUrl = undefined;
+    this.terminal.clear();
+    if (server) {
+      await server.stop();
+      this.log.info('Proxy stopped');
+    }
+    this.setState({ kind: 'stopped' });
+  }
+
+  private async applySettings(): Promise<void> {
+    const result = this.read();
+    if (!result.ok) {
+      const message = `Invalid settings: ${result.problems.join('; ')}. The proxy keeps its last valid settings.`;
+      this.log.error(message);
+      void vscode.window.showErrorMessage(`Claude Proxy: ${message}`, 'Open Settings')
+        .then((choice) => choice && vscode.commands.executeCommand('workbench.action.openSettings', SECTION));
+      return;
+    }
+    const before = this.settings;
+    const after = (this.settings = result.settings);
+    this.log.level = after.logLevel;
+    const diff = before ? settingsDiff(before, after) : { restart: true, reconfigure: true, environment: true, logLevel: true };
+    if (this.sharedUrl) {
+      // The window that owns the proxy applies the (user-wide) settings to it.
+      if (diff.restart) {
+        await this.doStop();
+        await this.doStart(false);
+      } else if (diff.environment) {
+        if (after.injectEnvironment && this.token) this.terminal.apply(this.sharedUrl, this.token);
+        else this.terminal.clear();
+      }
+      this.refresh();
+      return;
+    }
+    if (!this.server) {
+      // A start that failed on settings (invalid table, port in use) is tried again with the fix.
+      if (this.current.kind === 'error') await this.doStart(false);
+      else this.refresh();
+      return;
+    }
+    if (diff.restart) {
+      this.log.info(`claudeProxy.port changed to ${after.port}: restarting`);
+      await this.doStop();
+      await this.doStart(false);
+      return;
+    }
+    if (diff.reconfigure) {
+      this.server.reconfigure({ openaiBaseUrl: after.openaiBaseUrl, routes: after.routeTable });
+      this.log.info(`Settings applied: upstream ${after.openaiBaseUrl}, routes ${this.routeSummary().map((route) => `${route.names[0]} -> ${route.model} (${route.api})`).join(', ')}`);
+    }
+    if (diff.environment) {
+      if (after.injectEnvironment && this.token) this.terminal.apply(this.server.url!, this.token);
+      else this.terminal.clear();
+      this.log.info(`Terminal environment ${after.injectEnvironment ? 'on' : 'off'} (claudeProxy.injectEnvironment)`);
+    }
+    this.refresh();
+  }
+
+  private async applyKey(): Promise<void> {
+    const { key, source } = await this.secrets.openaiKey();
+    if (key === this.key && source === this.keySource) return;
+    this.keySource = source;
+    this.key = key;
+    if (this.server) {
+      this.server.reconfigure({ openaiApiKey: key });
+      this.log.info(`OpenAI key updated: ${describeKeySource(source)}`);
+    }
+  }
+
+  private async applyToken(): Promise<void> {
+    const token = await this.secrets.proxyToken();
+    if (token === this.token) return;
+    this.token = token;
+    if (this.server) {
+      this.server.reconfigure({ token });
+      if (this.settings?.injectEnvironment) this.terminal.apply(this.server.url!, token);
+      this.log.info('Proxy token changed: new terminals get the new one; terminals opened before must be reopened');
+    } else if (this.sharedUrl && this.settings?.injectEnvironment) {
+      this.terminal.apply(this.sharedUrl, token);
+    }
+  }
+
+  private attachShared(port: number, token: string, settings: ExtensionSettings): void {
+    const url = `http://127.0.0.1:${port}`;
+    this.sharedUrl = url;
+    this.token = token;
+    if (settings.injectEnvironment) this.terminal.apply(url, token);
+    this.setState({ kind: 'shared', url, port });
+    this.log.info(`Port ${port} is served by the Claude proxy of another VS Code window: this window uses it, and takes over when it stops`);
+    this.stopWatcher();
+    this.watcher = setInterval(() => {
+      void isOurProxy(port, token).then((alive) => {
+        if (alive || this.sharedUrl !== url) return;
+        void this.serialize(async () => {
+          if (this.sharedUrl !== url) return;
+          this.log.info(`The proxy of the other window on ${url} went away: starting this window's own`);
+          await this.doStop();
+          await this.doStart(false);
+        });
+      });
+    }, 2000);
+    this.watcher.unref?.();
+  }
+
+  private stopWatcher(): void {
+    if (this.watcher) clearInterval(this.watcher);
+    this.watcher = undefined;
+  }
+
+  private async portInUse(port: number): Promise<void> {
+    const next = await findFreePort(port + 1);
+    const message = `Port ${port} (claudeProxy.port) is already in use by another program.`;
+    this.setState({ kind: 'error', message });
+    this.log.error(message + (next ? ` Port ${next} is free.` : ''));
+    if (!next) {
+      void vscode.window.showErrorMessage(`Claude Proxy: ${message} Choose another port in the settings.`);
+      return;
+    }
+    const use = `Use Port ${next}`;
+    void vscode.window.showErrorMessage(`Claude Proxy: ${message} Port ${next} is free.`, use, 'Open Settings').then(async (choice) => {
+      if (choice === use) await vscode.workspace.getConfiguration(SECTION).update('port', next, vscode.ConfigurationTarget.Global);
+      else if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.port`);
+    });
+  }
+
+  private fail(message: string, action?: 'Open Settings'): void {
+    this.setState({ kind: 'error', message });
+    this.log.error(message);
+    const actions = action ? [action] : [];
+    void vscode.window.showErrorMessage(`Claude Proxy: ${message}`, ...actions)
+      .then((choice) => choice && vscode.commands.executeCommand('workbench.action.openSettings', SECTION));
+  }
+
+  private setState(state: ProxyState): void {
+    this.current = state;
+    this.refresh();
+    this.stateEmitter.fire(state);
+  }
+
+  private refresh(): void {
+    this.shownActive = this.server?.activeRequests ?? 0;
+    this.statusBar.update(this.current, this.shownActive, this.served, this.routeSummary());
+  }
+
+  /** The request count in the status bar follows requests as they start, not only as they end. */
+  private startTicker(): void {
+    this.stopTicker();
+    this.ticker = setInterval(() => {
+      if ((this.server?.activeRequests ?? 0) !== this.shownActive) this.refresh();
+    }, 500);
+    this.ticker.unref?.();
+  }
+
+  private stopTicker(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = undefined;
+  }
+}
+
+export async function askForKey(): Promise<string | undefined> {
+  const key = await vscode.window.showInputBox({
+    title: 'Claude Proxy: OpenAI API key',
+    prompt: 'The key the proxy sends to OpenAI (or your OpenAI-compatible server). Kept in VS Code\'s SecretStorage only.',
+    placeHolder: 'sk-...',
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: (value) => (value.trim() === '' ? 'Enter a key (Escape to cancel)' : undefined),
+  });
+  return key?.trim() || undefined;
+}
+
+function describeKeySource(source: KeySource): string {
+  return source === 'secret-storage' ? 'from SecretStorage' : source === 'environment' ? 'from OPENAI_API_KEY' : 'none set';
+}
+
+/** Whether a Claude OpenAI Proxy that accepts `token` answers on the port (another window's). */
+export async function isOurProxy(port: number, token: string): Promise<boolean> {
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    const banner = await fetch(`${base}/`, { signal: AbortSignal.timeout(2000) });
+    if (!banner.ok || !(await banner.text()).startsWith('Claude OpenAI Proxy')) return false;
+    const models = await fetch(`${base}/v1/models`, { headers: { 'x-api-key': token }, signal: AbortSignal.timeout(2000) });
+    await models.body?.cancel();
+    return models.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** The first port from `from` on that 127.0.0.1 can listen on (tries 50), or undefined. */
+export async function findFreePort(from: number): Promise<number | undefined> {
+  for (let port = from; port < Math.min(from + 50, 65536); port++) {
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  return undefined;
+}

@@ -1,0 +1,389 @@
+/// <reference types="mocha" />
+// Extension-host tests: they run inside a real VS Code (code-server here, VS Code desktop with
+// @vscode/test-electron elsewhere), against the real extension and the strict fake OpenAI server,
+// which runs in this same process. Order matters: each test leaves the state the next expects.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { ClaudeProxyApi, TestingApi } from '../../../src/extension/extension';
+import type { SelfTestReport } from '../../../src/extension/self-test';
+import { defaultRouteTable } from '../../../src/proxy/route/table';
+import { ProxyServer } from '../../../src/proxy/server/proxy-server';
+import { startFakeOpenAI, type FakeOpenAI, type ScriptedAnswer } from '../../fake-openai';
+
+const EXTENSION_ID = 'claude-openai-proxy.claude-openai-proxy';
+const INHERITED_ANTHROPIC_KEY = process.env.ANTHROPIC_API_KEY;
+
+let api: ClaudeProxyApi;
+let testing: TestingApi;
+let fake: FakeOpenAI;
+
+const config = () => vscode.workspace.getConfiguration('claudeProxy');
+const update = (key: string, value: unknown) => config().update(key, value, vscode.ConfigurationTarget.Global);
+
+async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 20_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value as NonNullable<T>;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? ` (${(lastError as Error).message})` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function running(): { url: string; port: number } {
+  const state = api.state;
+  assert.equal(state.kind, 'running', `the proxy should run, state: ${JSON.stringify(state)}`);
+  return state as { kind: 'running'; url: string; port: number };
+}
+
+const token = () => testing.terminalEnvironment().ANTHROPIC_AUTH_TOKEN;
+
+async function health(): Promise<any> {
+  const response = await fetch(`${running().url}/health`, { signal: AbortSignal.timeout(5000) });
+  return response.json();
+}
+
+async function message(model = 'claude-sonnet-4-5', key = token()): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${running().url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': key, 'anthropic-version': '2023-06-01' },
+    body: JSON.stringify({ model, max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+/** Opens a real integrated terminal that writes its environment to a file, and reads it. */
+async function terminalEnvironment(): Promise<Record<string, string>> {
+  const dir = mkdtempSync(join(tmpdir(), 'terminal-env-'));
+  const file = join(dir, 'env');
+  const terminal = vscode.window.createTerminal({ name: 'env probe', shellPath: '/bin/sh', shellArgs: ['-c', `env > ${file}.tmp && mv ${file}.tmp ${file}`] });
+  try {
+    const text = await waitFor('the terminal to write its environment', () => (existsSync(file) ? readFileSync(file, 'utf8') : ''), 20_000);
+    const env: Record<string, string> = {};
+    for (const line of text.split('\n')) {
+      const at = line.indexOf('=');
+      if (at > 0) env[line.slice(0, at)] = line.slice(at + 1);
+    }
+    return env;
+  } finally {
+    terminal.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function scriptSelfTest(routes: number): void {
+  const answers: ScriptedAnswer[] = [];
+  for (let i = 0; i < routes; i++) {
+    answers.push(
+      { kind: 'text', chunks: ['po', 'ng'] },
+      { kind: 'text', chunks: ['po', 'ng'] },
+      { kind: 'tool_calls', calls: [{ name: 'get_weather', fragments: ['{"city":', '"Paris"}'] }] },
+      { kind: 'tool_calls', calls: [{ name: 'get_weather', fragments: ['{"city":', '"Paris"}'] }] },
+    );
+  }
+  fake.script(...answers);
+}
+
+async function selfTest(): Promise<SelfTestReport> {
+  return (await vscode.commands.executeCommand<SelfTestReport>('claudeProxy.runSelfTests'))!;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('Claude Proxy extension', () => {
+  before(async () => {
+    fake = await startFakeOpenAI();
+    const extension = vscode.extensions.getExtension<ClaudeProxyApi>(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is not installed in this VS Code`);
+    api = await extension.activate();
+    assert.ok(api.testing, 'the testing API is there outside production mode');
+    testing = api.testing;
+    await api.ready;
+  });
+
+  after(async () => {
+    await fake?.close();
+  });
+
+  it('activation starts the proxy inside the extension host, on claudeProxy.port, quickly', async () => {
+    const { port, url } = running();
+    assert.equal(port, config().get('port'));
+    assert.equal(url, `http://127.0.0.1:${port}`);
+    const body = await health();
+    assert.equal(body.status, 'ok');
+    assert.ok(api.activationMs < 250, `activation took ${api.activationMs} ms`);
+    (globalThis as { suiteInfo?: Record<string, unknown> }).suiteInfo = { activationMs: api.activationMs, vscodeVersion: vscode.version };
+    assert.ok(testing.recentLog().some((line) => line.includes('Activated in')), 'the log tells the activation time');
+  });
+
+  it('the status bar shows the port and the tooltip the routes', () => {
+    assert.match(testing.statusBarText(), new RegExp(`Claude Proxy :${running().port}`));
+  });
+
+  it('environmentVariableCollection holds ANTHROPIC_BASE_URL and the token, blanks ANTHROPIC_API_KEY, and is not persisted', () => {
+    const env = testing.terminalEnvironment();
+    assert.equal(env.ANTHROPIC_BASE_URL, running().url);
+    assert.match(env.ANTHROPIC_AUTH_TOKEN, /^cop-[\w-]{20,}$/);
+    assert.equal(env.ANTHROPIC_API_KEY, '');
+    assert.equal(testing.terminalEnvironmentPersistent(), false);
+  });
+
+  it('a new integrated terminal has them, and the inherited ANTHROPIC_API_KEY is blanked there', async () => {
+    assert.ok(INHERITED_ANTHROPIC_KEY, 'the runner gives VS Code an ANTHROPIC_API_KEY to blank');
+    const env = await terminalEnvironment();
+    assert.equal(env.ANTHROPIC_BASE_URL, running().url);
+    assert.equal(env.ANTHROPIC_AUTH_TOKEN, token());
+    assert.equal(env.ANTHROPIC_API_KEY, '');
+  });
+
+  it('"Set OpenAI API Key" stores the key in SecretStorage and the running proxy uses it; the base URL applies live', async () => {
+    assert.equal(testing.openaiKeySource(), 'none');
+    assert.equal((await health()).openaiKeyConfigured, false);
+    await vscode.commands.executeCommand('claudeProxy.setOpenAIKey', fake.apiKey);
+    assert.equal(testing.openaiKeySource(), 'secret-storage');
+    await update('openaiBaseUrl', fake.url);
+    await waitFor('the new base URL', async () => (await health()).upstream === fake.url);
+    assert.equal((await health()).openaiKeyConfigured, true);
+    const before = fake.requests.length;
+    const answer = await message();
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal(answer.body.content[0].text, 'Hello from the fake.');
+    const call = fake.requests.slice(before).find((request) => request.path === '/v1/responses');
+    assert.ok(call, 'the proxy called the fake\'s Responses API');
+    assert.equal(call.body.model, 'gpt-5-codex');
+    assert.equal(call.headers.authorization, `Bearer ${fake.apiKey}`);
+  });
+
+  it('a change of claudeProxy.routes re-routes live, without a restart', async () => {
+    const port = running().port;
+    const states: string[] = [];
+    const subscription = api.onDidChangeState((state) => states.push(state.kind));
+    try {
+      await update('routes', [{ name: 'claude-sonnet-4-5', patterns: ['claude-*'], model: 'gpt-4.1', api: 'chat' }]);
+      await waitFor('the new route table', async () => (await health()).routes[0]?.model === 'gpt-4.1');
+      const before = fake.requests.length;
+      const answer = await message('claude-opus-4-1');
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      const call = fake.requests.slice(before).find((request) => request.path === '/v1/chat/completions');
+      assert.equal(call?.body.model, 'gpt-4.1');
+      assert.equal(running().port, port);
+      assert.deepEqual(states, [], 'no stop/start happened');
+    } finally {
+      subscription.dispose();
+    }
+  });
+
+  it('an invalid route table is reported by setting name and the proxy keeps the last good table', async () => {
+    await update('routes', [{ name: 'claude-sonnet-4-5', api: 'chat' }]);
+    await waitFor('the error in the log', () => testing.recentLog().some((line) => line.includes('claudeProxy.routes[0].model')));
+    assert.equal(api.state.kind, 'running');
+    assert.equal((await health()).routes[0].model, 'gpt-4.1');
+    const before = fake.requests.length;
+    assert.equal((await message()).status, 200);
+    assert.equal(fake.requests.slice(before).at(-1)?.body.model, 'gpt-4.1');
+    await update('routes', undefined);
+    await waitFor('the default table back', async () => (await health()).routes[0]?.model === 'gpt-5-codex');
+  });
+
+  it('"Run Self-Tests" passes against the fake backend, a message and a tool call per route, streaming included', async () => {
+    const routes = (await health()).routes.length;
+    scriptSelfTest(routes);
+    const report = await selfTest();
+    assert.equal(report.failed, 0, report.results.map((result) => `${result.status} ${result.title}: ${result.detail}`).join('\n'));
+    assert.equal(report.passed, 2 + 4 * routes);
+    const log = testing.recentLog().join('\n');
+    assert.match(log, /\[PASS\] claude-sonnet-4-5 -> gpt-5-codex: message, streaming/);
+    assert.match(log, /\[PASS\] claude-haiku-4-5 -> gpt-5-mini: tool call, streaming: get_weather\(\{"city":"Paris"\}\)/);
+    assert.match(log, /Self-tests: all \d+ checks passed/);
+  });
+
+  it('the self-tests fail against a bad key, saying to set the key', async () => {
+    await vscode.commands.executeCommand('claudeProxy.setOpenAIKey', 'sk-wrong-key-0123456789');
+    try {
+      const report = await selfTest();
+      assert.ok(report.failed >= 1);
+      const failure = report.results.find((result) => result.status === 'fail')!;
+      assert.match(failure.detail, /OpenAI rejected the API key/);
+      assert.match(failure.fix ?? '', /Set OpenAI API Key/);
+      assert.ok(report.results.some((result) => result.status === 'skip'), 'the checks after a bad key are skipped');
+      assert.match(testing.recentLog().join('\n'), /\[FAIL\] claude-sonnet-4-5 -> gpt-5-codex: message: OpenAI rejected the API key/);
+    } finally {
+      await vscode.commands.executeCommand('claudeProxy.setOpenAIKey', fake.apiKey);
+    }
+  });
+
+  it('the self-tests name claudeProxy.routes when OpenAI does not know a model', async () => {
+    await update('routes', [{ name: 'claude-sonnet-4-5', model: 'gpt-does-not-exist', api: 'chat' }]);
+    try {
+      await waitFor('the route to apply', async () => (await health()).routes[0]?.model === 'gpt-does-not-exist');
+      const report = await selfTest();
+      const failure = report.results.find((result) => result.status === 'fail');
+      assert.ok(failure, 'a check failed');
+      assert.match(failure.detail, /gpt-does-not-exist/);
+      assert.match(failure.fix ?? '', /claudeProxy\.routes/);
+    } finally {
+      await update('routes', undefined);
+      await waitFor('the default table back', async () => (await health()).routes[0]?.model === 'gpt-5-codex');
+    }
+  });
+
+  it('the self-tests say when claudeProxy.openaiBaseUrl cannot be reached', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}/v1`;
+    await update('openaiBaseUrl', closed);
+    try {
+      await waitFor('the base URL to apply', async () => (await health()).upstream === closed);
+      const report = await selfTest();
+      const failure = report.results.find((result) => result.status === 'fail');
+      assert.ok(failure, 'a check failed');
+      assert.match(failure.fix ?? '', /claudeProxy\.openaiBaseUrl/);
+    } finally {
+      await update('openaiBaseUrl', fake.url);
+      await waitFor('the fake back', async () => (await health()).upstream === fake.url);
+    }
+  });
+
+  it('the key and the token appear in no setting and no log line', async () => {
+    const secrets = [fake.apiKey, token(), 'sk-wrong-key-0123456789'];
+    const settingsFile = process.env.CLAUDE_PROXY_TEST_USER_SETTINGS;
+    assert.ok(settingsFile && existsSync(settingsFile), `user settings at ${settingsFile}`);
+    const settings = readFileSync(settingsFile, 'utf8');
+    assert.match(settings, /claudeProxy/, 'the tests did write settings');
+    const log = testing.recentLog().join('\n');
+    assert.ok(log.length > 0);
+    for (const secret of secrets) {
+      assert.ok(!settings.includes(secret), 'a secret is in settings.json');
+      assert.ok(!log.includes(secret), 'a secret is in the log');
+      assert.ok(!JSON.stringify(config()).includes(secret), 'a secret is in the claudeProxy configuration');
+    }
+    assert.equal(testing.terminalEnvironmentPersistent(), false);
+  });
+
+  it('"Rotate Proxy Token": the old token is refused, the new one works and new terminals get it', async () => {
+    const old = token();
+    await vscode.commands.executeCommand('claudeProxy.rotateToken');
+    const fresh = token();
+    assert.notEqual(fresh, old);
+    assert.equal((await message('claude-sonnet-4-5', old)).status, 401);
+    assert.equal((await message('claude-sonnet-4-5', fresh)).status, 200);
+    assert.equal((await terminalEnvironment()).ANTHROPIC_AUTH_TOKEN, fresh);
+  });
+
+  it('"Export Environment" copies the lines for an external shell', async () => {
+    const text = await vscode.commands.executeCommand<string>('claudeProxy.exportEnvironment', 'bash / zsh');
+    assert.ok(text);
+    assert.match(text, new RegExp(`export ANTHROPIC_BASE_URL=${running().url}`));
+    assert.match(text, new RegExp(`export ANTHROPIC_AUTH_TOKEN=${token()}`));
+    assert.match(text, /unset ANTHROPIC_API_KEY/);
+    assert.equal(await vscode.env.clipboard.readText(), text);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('a new claudeProxy.port restarts the proxy there, and the terminal environment follows', async () => {
+    const before = running();
+    const port = await freePort();
+    await update('port', port);
+    await waitFor('the proxy on the new port', () => api.state.kind === 'running' && (api.state as any).port === port);
+    assert.equal(testing.terminalEnvironment().ANTHROPIC_BASE_URL, `http://127.0.0.1:${port}`);
+    await assert.rejects(fetch(`${before.url}/health`, { signal: AbortSignal.timeout(3000) }));
+  });
+
+  it('a port in use is reported clearly, and choosing a free one starts the proxy', async () => {
+    const blocker: Server = createServer();
+    const taken = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(taken, '127.0.0.1', resolve));
+    try {
+      await update('port', taken);
+      await waitFor('the error state', () => api.state.kind === 'error');
+      assert.match((api.state as any).message, new RegExp(`Port ${taken} \\(claudeProxy.port\\) is already in use`));
+      assert.match(testing.statusBarText(), /error/);
+      assert.equal(testing.terminalEnvironment().ANTHROPIC_BASE_URL, undefined, 'no environment without a proxy');
+      const free = await freePort();
+      await update('port', free);
+      await waitFor('the proxy on the free port', () => api.state.kind === 'running' && (api.state as any).port === free);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('claudeProxy.injectEnvironment off removes the terminal environment live; on brings it back', async () => {
+    const { url } = running();
+    await update('injectEnvironment', false);
+    try {
+      await waitFor('the environment to go', () => testing.terminalEnvironment().ANTHROPIC_BASE_URL === undefined);
+      assert.equal(api.state.kind, 'running', 'the proxy keeps running');
+      assert.equal((await terminalEnvironment()).ANTHROPIC_BASE_URL, undefined);
+    } finally {
+      await update('injectEnvironment', undefined);
+    }
+    await waitFor('the environment back', () => testing.terminalEnvironment().ANTHROPIC_BASE_URL === url);
+  });
+
+  it('"Open Claude Code Terminal" opens a terminal named Claude Code with the proxy\'s environment', async () => {
+    const terminal = await vscode.commands.executeCommand<vscode.Terminal>('claudeProxy.openTerminal');
+    try {
+      assert.ok(terminal);
+      assert.equal(terminal.name, 'Claude Code');
+      assert.ok(vscode.window.terminals.includes(terminal));
+    } finally {
+      terminal?.dispose();
+    }
+  });
+
+  it('another window\'s proxy on claudeProxy.port is used (same token), and this window takes over when it goes away', async () => {
+    const own = running().port;
+    const port = await freePort();
+    const other = new ProxyServer({ token: token(), openaiApiKey: fake.apiKey, openaiBaseUrl: fake.url, routes: defaultRouteTable, port });
+    await other.start();
+    try {
+      await update('port', port);
+      await waitFor('the shared state', () => api.state.kind === 'shared');
+      assert.equal(testing.terminalEnvironment().ANTHROPIC_BASE_URL, `http://127.0.0.1:${port}`);
+      assert.match(testing.statusBarText(), new RegExp(`:${port} \\(other window\\)`));
+      const report = await (scriptSelfTest(2), selfTest());
+      assert.equal(report.failed, 0, 'the self-tests run against the shared proxy');
+    } finally {
+      await other.stop();
+    }
+    await waitFor('the take-over', () => api.state.kind === 'running' && (api.state as any).port === port, 15_000);
+    assert.equal((await message()).status, 200);
+    await update('port', own);
+    await waitFor('the proxy back on its port', () => api.state.kind === 'running' && (api.state as any).port === own);
+  });
+
+  it('"Stop Claude proxy" closes the port and removes the terminal environment; "Start Claude proxy" brings both back', async () => {
+    const { url } = running();
+    await vscode.commands.executeCommand('claudeProxy.stop');
+    assert.equal(api.state.kind, 'stopped');
+    assert.deepEqual(testing.terminalEnvironment(), {});
+    assert.match(testing.statusBarText(), /stopped/);
+    await assert.rejects(fetch(`${url}/health`, { signal: AbortSignal.timeout(3000) }));
+    const env = await terminalEnvironment();
+    assert.equal(env.ANTHROPIC_BASE_URL, undefined);
+    assert.equal(env.ANTHROPIC_AUTH_TOKEN, undefined);
+    assert.equal(env.ANTHROPIC_API_KEY, INHERITED_ANTHROPIC_KEY, 'the shell\'s own variable is back');
+
+    await vscode.commands.executeCommand('claudeProxy.start');
+    assert.equal(running().url, url);
+    assert.equal(testing.terminalEnvironment().ANTHROPIC_BASE_URL, url);
+    assert.equal((await message()).status, 200);
+  });
+});

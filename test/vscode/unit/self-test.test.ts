@@ -1,0 +1,142 @@
+// The self-tests against a real ProxyServer in front of the strict fake OpenAI server: they pass
+// when everything works, and each failure says what to fix.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { runSelfTests, type SelfTestReport } from '../../../src/extension/self-test';
+import { defaultRouteTable, type RouteTableInput } from '../../../src/proxy/route/table';
+import { ProxyServer } from '../../../src/proxy/server/proxy-server';
+import { startFakeOpenAI, type FakeOpenAI, type ScriptedAnswer } from '../../fake-openai';
+
+const TOKEN = 'self-test-token-0123456789';
+let fake: FakeOpenAI;
+
+before(async () => {
+  fake = await startFakeOpenAI();
+});
+after(async () => {
+  await fake?.close();
+});
+
+async function withProxy(options: { key?: string; baseUrl?: string; routes?: RouteTableInput }, body: (url: string) => Promise<void>): Promise<void> {
+  const proxy = new ProxyServer({
+    token: TOKEN,
+    openaiApiKey: 'key' in options ? options.key : fake.apiKey,
+    openaiBaseUrl: options.baseUrl ?? fake.url,
+    routes: options.routes ?? defaultRouteTable,
+    port: 0,
+    retryPolicy: { retries: 0, baseDelayMs: 1 },
+  });
+  const url = await proxy.start();
+  try {
+    await body(url);
+  } finally {
+    await proxy.stop();
+  }
+}
+
+function answersFor(routes: number): ScriptedAnswer[] {
+  const answers: ScriptedAnswer[] = [];
+  for (let i = 0; i < routes; i++) {
+    answers.push(
+      { kind: 'text', chunks: ['po', 'ng'] },
+      { kind: 'text', chunks: ['po', 'ng'] },
+      { kind: 'tool_calls', calls: [{ name: 'get_weather', fragments: ['{"city":', '"Paris"}'] }] },
+      { kind: 'tool_calls', calls: [{ name: 'get_weather', fragments: ['{"city":', '"Paris"}'] }] },
+    );
+  }
+  return answers;
+}
+
+async function run(url: string, token = TOKEN): Promise<{ report: SelfTestReport; lines: string[] }> {
+  const lines: string[] = [];
+  const report = await runSelfTests({ proxyUrl: url, token, log: (line) => lines.push(line), timeoutMs: 20_000 });
+  return { report, lines };
+}
+
+test('everything works: health, model list, and per route a message and a tool call, streaming and not', async () => {
+  await withProxy({}, async (url) => {
+    fake.script(...answersFor(2));
+    const before = fake.requests.length;
+    const { report, lines } = await run(url);
+    assert.equal(report.failed, 0, lines.join('\n'));
+    assert.equal(report.passed, 10);
+    assert.equal(report.summary, 'Self-tests: all 10 checks passed');
+    assert.ok(lines.includes('Self-tests: all 10 checks passed'));
+    assert.ok(lines.some((line) => line.startsWith('[PASS] claude-sonnet-4-5 -> gpt-5-codex: message: "pong"')), lines.join('\n'));
+    assert.ok(lines.some((line) => line.startsWith('[PASS] claude-haiku-4-5 -> gpt-5-mini: tool call, streaming: get_weather({"city":"Paris"})')));
+    const calls = fake.requests.slice(before);
+    assert.equal(calls.filter((call) => call.path === '/v1/responses' && call.body.model === 'gpt-5-codex').length, 4);
+    assert.equal(calls.filter((call) => call.path === '/v1/chat/completions' && call.body.model === 'gpt-5-mini').length, 4);
+    assert.equal(calls.filter((call) => call.body?.stream === true).length, 4, 'half the calls stream');
+  });
+});
+
+test('no OpenAI key: the health check fails, says to set the key, and the rest is skipped', async () => {
+  await withProxy({ key: undefined }, async (url) => {
+    const { report, lines } = await run(url);
+    assert.equal(report.results[0].status, 'fail');
+    assert.match(report.results[0].detail, /no OpenAI API key/);
+    assert.match(report.firstFix ?? '', /Set OpenAI API Key/);
+    assert.equal(report.skipped, report.results.length - 1);
+    assert.ok(lines.some((line) => line.startsWith('[SKIP]')));
+  });
+});
+
+test('a bad key: the first model call fails with "OpenAI rejected the API key", the rest is skipped', async () => {
+  await withProxy({ key: 'sk-not-the-fake-key' }, async (url) => {
+    const { report, lines } = await run(url);
+    const failure = report.results.find((result) => result.status === 'fail');
+    assert.equal(failure?.title, 'claude-sonnet-4-5 -> gpt-5-codex: message');
+    assert.match(failure.detail, /OpenAI rejected the API key/);
+    assert.match(failure.fix ?? '', /Set OpenAI API Key/);
+    assert.equal(report.failed, 1);
+    assert.ok(report.skipped >= 7);
+    assert.ok(!lines.join('\n').includes('sk-not-the-fake-key'), 'the key is not logged');
+  });
+});
+
+test('an unknown model names the route table', async () => {
+  await withProxy({ routes: { routes: [{ name: 'claude-sonnet-4-5', model: 'gpt-nope', api: 'chat' }] } }, async (url) => {
+    const { report } = await run(url);
+    const failure = report.results.find((result) => result.status === 'fail');
+    assert.match(failure?.detail ?? '', /gpt-nope/);
+    assert.match(failure?.fix ?? '', /claudeProxy\.routes/);
+    assert.equal(report.failed, 4, 'each check of that route fails on its own');
+  });
+});
+
+test('an unreachable base URL names claudeProxy.openaiBaseUrl', async () => {
+  await withProxy({ baseUrl: 'http://127.0.0.1:9/v1' }, async (url) => {
+    const { report } = await run(url);
+    const failure = report.results.find((result) => result.status === 'fail');
+    assert.match(failure?.detail ?? '', /127\.0\.0\.1:9/);
+    assert.match(failure?.fix ?? '', /claudeProxy\.openaiBaseUrl/);
+    assert.equal(report.failed, 1);
+  });
+});
+
+test('a model that answers with text instead of calling the tool fails the tool checks', async () => {
+  await withProxy({ routes: { routes: [{ name: 'claude-sonnet-4-5', model: 'gpt-4.1', api: 'chat' }] } }, async (url) => {
+    const { report } = await run(url); // the fake's default answer is text
+    const tool = report.results.filter((result) => result.title.includes('tool call'));
+    assert.equal(tool.length, 2);
+    for (const result of tool) {
+      assert.equal(result.status, 'fail');
+      assert.match(result.detail, /without calling the tool/);
+      assert.match(result.fix ?? '', /function calling/);
+    }
+  });
+});
+
+test('a wrong proxy token and a stopped proxy are explained', async () => {
+  await withProxy({}, async (url) => {
+    const { report } = await run(url, 'not-the-token-at-all');
+    const failure = report.results.find((result) => result.status === 'fail');
+    assert.match(failure?.detail ?? '', /proxy token/i);
+    assert.match(failure?.fix ?? '', /Restart/);
+  });
+  const { report } = await run('http://127.0.0.1:9');
+  assert.match(report.results[0].detail, /does not answer/);
+  assert.match(report.results[0].fix ?? '', /Start the proxy/);
+  assert.equal(report.skipped, report.results.length - 1);
+});
