@@ -1,38 +1,77 @@
-// Runs the whole test suite with node:test. Test files are TypeScript, loaded through tsx.
-// Usage: npm test [-- <folder or file filters>]   e.g. npm test -- unit
+// Runs the whole test suite with node:test: first the plain-Node tests (unit, http, e2e,
+// reliability, the extension's plain-Node parts), then the tests in a real VS Code (code-server +
+// Chromium, installed on first use by test/vscode/setup.sh). Test files are TypeScript, loaded
+// through tsx. Ends with one line totalling both runs.
+//
+// Usage: npm test                     everything
+//        npm test -- unit http        only files whose path contains one of the words
+//        CLAUDE_PROXY_SKIP_VSCODE=1 npm test   everything but the VS Code tests
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
+const artifacts = join(root, '.test-artifacts');
+mkdirSync(artifacts, { recursive: true });
 
-function findTests(dir) {
+function findTests(dir, suffix) {
   const found = [];
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     // test/vscode/suite holds mocha suites that run inside a VS Code extension host, not here.
     if (statSync(path).isDirectory()) {
-      if (relative(root, path) !== join('test', 'vscode', 'suite')) found.push(...findTests(path));
+      if (relative(root, path) !== join('test', 'vscode', 'suite')) found.push(...findTests(path, suffix));
+    } else if (name.endsWith(suffix)) {
+      found.push(relative(root, path));
     }
-    else if (name.endsWith('.test.ts')) found.push(relative(root, path));
   }
-  return found;
+  return found.sort();
 }
 
-const files = findTests(join(root, 'test'))
-  .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)))
-  .sort();
-if (files.length === 0) {
+const matches = (file) => filters.length === 0 || filters.some((filter) => file.includes(filter));
+const nodeTests = findTests(join(root, 'test'), '.test.ts').filter(matches);
+const vscodeTests = process.env.CLAUDE_PROXY_SKIP_VSCODE ? [] : findTests(join(root, 'test', 'vscode'), '.spec.ts').filter(matches);
+if (nodeTests.length === 0 && vscodeTests.length === 0) {
   console.error(`No test files match ${filters.join(' ')}`);
   process.exit(1);
 }
+
 // The end-to-end tests run the bundled headless proxy: build it first (well under a second).
 const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files], {
-  cwd: root,
-  stdio: 'inherit',
-});
-process.exit(result.status ?? 1);
+const totals = { passed: 0, failed: 0, skipped: 0 };
+let status = 0;
+
+function runNodeTests(name, files, concurrency, timeoutMs) {
+  const tap = join(artifacts, `${name}.tap`);
+  const result = spawnSync(process.execPath, [
+    '--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${timeoutMs}`,
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+    ...files,
+  ], { cwd: root, stdio: 'inherit' });
+  const summary = readFileSync(tap, 'utf8');
+  const count = (label) => Number(new RegExp(`^# ${label} (\\d+)$`, 'm').exec(summary)?.[1] ?? 0);
+  totals.passed += count('pass');
+  totals.failed += count('fail') + count('cancelled');
+  totals.skipped += count('skipped');
+  if (result.status !== 0) status = result.status ?? 1;
+}
+
+if (nodeTests.length > 0) runNodeTests('node-tests', nodeTests, 2, 180000);
+
+if (vscodeTests.length > 0) {
+  const setup = spawnSync('bash', [join(root, 'test', 'vscode', 'setup.sh')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (setup.status !== 0) {
+    console.error('test/vscode/setup.sh failed: the VS Code tests cannot run');
+    totals.failed += vscodeTests.length;
+    status = 1;
+  } else {
+    runNodeTests('vscode-tests', vscodeTests, 1, 600000);
+  }
+}
+
+console.log(`\nTotal: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(status);
