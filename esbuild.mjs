@@ -1,10 +1,30 @@
-// The whole build: two bundles from one script. `vscode` stays external (the editor provides
-// it); minified only for production (`--production`); `--watch` rebuilds on change.
+// The whole build from one script. `vscode` stays external (the editor provides it); minified
+// only for production (`--production`); `--watch` rebuilds on change.
+//
+// The heavy modules the proxy loads lazily (the o200k tokenizer tables, the OpenAI SDK, the
+// Anthropic SDK for the self-tests) are bundled into files of their own next to the entry points:
+// in one bundle they would still be parsed when the extension activates, even though their code
+// runs only on first use.
 import { existsSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+
+const lazyModules = {
+  'gpt-tokenizer/encoding/o200k_base': 'lazy-o200k-tokenizer.js',
+  openai: 'lazy-openai.js',
+  '@anthropic-ai/sdk': 'lazy-anthropic-sdk.js',
+};
+
+/** Resolves the lazy modules to the sibling files built below, loaded with require() at run time. */
+const lazyModulesPlugin = {
+  name: 'lazy-modules',
+  setup(build) {
+    const names = Object.keys(lazyModules).map((name) => name.replace(/[/.@-]/g, '\\$&'));
+    build.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => ({ path: `./${lazyModules[args.path]}`, external: true }));
+  },
+};
 
 const shared = {
   bundle: true,
@@ -14,13 +34,16 @@ const shared = {
   sourcemap: !production,
   minify: production,
   legalComments: 'none',
-  logLevel: 'info',
+  logLevel: 'warning',
+  // import() of the lazy files becomes require(), which keeps their CommonJS default export.
+  supported: { 'dynamic-import': false },
 };
 
 const builds = [
-  { ...shared, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' },
-  { ...shared, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-].filter((options) => existsSync(options.entryPoints[0]));
+  { ...shared, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', plugins: [lazyModulesPlugin] },
+  { ...shared, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [lazyModulesPlugin] },
+  ...Object.entries(lazyModules).map(([module, file]) => ({ ...shared, sourcemap: false, entryPoints: [module], outfile: `dist/${file}` })),
+].filter((options) => !options.entryPoints[0].startsWith('src/') || existsSync(options.entryPoints[0]));
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
