@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { consoleLogger, type LogLevel } from './proxy/logger';
 import { defaultRouteTable, parseRouteTable } from './proxy/route/table';
 import { ProxyServer, randomToken } from './proxy/server/proxy-server';
-import { preloadTokenizer } from './proxy/tokens/count-tokens';
 
 const HELP = `Claude OpenAI Proxy (headless)
 
@@ -55,7 +54,8 @@ async function main(): Promise<void> {
     process.stdout.write(`export ANTHROPIC_BASE_URL=${url}\nexport ANTHROPIC_AUTH_TOKEN=${token}\n`);
   }
   process.stdout.write(`Claude proxy listening on ${url}\n`);
-  void preloadTokenizer().catch(() => undefined); // warm count_tokens off the request path
+  // The o200k tokenizer (~60 MB) loads on the first count_tokens request, not here: most
+  // sessions never ask, and the first /context pays ~130 ms once.
 
   let stopping = false;
   const stop = (signal: string) => {
