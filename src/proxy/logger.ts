@@ -32,10 +32,33 @@ export function redactingLogger(inner: Logger, secrets: () => (string | undefine
   };
 }
 
+/** Removes each secret (of 8 characters or more), whole and as keys are shown masked: its last
+ *  4 characters after mask characters, e.g. OpenAI's "sk-proj-****abcd" or "sk-...abcd". */
 export function redact(text: string, secrets: (string | undefined)[]): string {
   let result = text;
   for (const secret of secrets) {
-    if (secret && secret.length >= 8) result = result.split(secret).join('[redacted]');
+    if (!secret || secret.length < 8) continue;
+    result = result.split(secret).join('[redacted]');
+    result = redactMasked(result, secret.slice(-4));
   }
   return result;
+}
+
+const MASK = new Set(['*', '•', '…', '.']);
+const WORD_END = new Set([' ', '\t', '\n', '\r', '"', "'", '`']);
+
+/** Replaces "<non-space prefix><mask characters><tail>" with [redacted]; linear in the text. */
+function redactMasked(text: string, tail: string): string {
+  let result = '';
+  let copied = 0;
+  for (let at = text.indexOf(tail); at !== -1; at = text.indexOf(tail, at + tail.length)) {
+    let start = at;
+    while (start > copied && MASK.has(text[start - 1])) start--;
+    const masks = at - start;
+    if (masks === 0 || (masks < 2 && text[at - 1] === '.')) continue; // "x.abcd" is not a mask
+    while (start > copied && !WORD_END.has(text[start - 1])) start--;
+    result += `${text.slice(copied, start)}[redacted]`;
+    copied = at + tail.length;
+  }
+  return copied === 0 ? text : result + text.slice(copied);
 }

@@ -1,4 +1,4 @@
 // A strict fake of the OpenAI API (Chat Completions + Responses) for tests; see README.md.
 export { startFakeOpenAI } from './server';
-export type { FakeOpenAI, FakeOpenAIOptions, ModelSpec, RecordedRequest, ScriptedAnswer, Usage } from './types';
+export type { AnswerCall, FakeOpenAI, FakeOpenAIOptions, ModelSpec, RecordedRequest, ScriptedAnswer, Usage } from './types';
 export { BUILTIN_MODELS } from './models';

@@ -100,9 +100,14 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     return final;
   }
 
+  /** The hook's answer for this call, else the script queue's next one, else the default. */
+  function nextAnswer(path: '/v1/chat/completions' | '/v1/responses', body: unknown, raw: string): ScriptedAnswer {
+    return options.answerFor?.({ path, body, raw }) ?? queue.shift() ?? DEFAULT_ANSWER;
+  }
+
   async function chat(out: Responder, body: unknown, raw: string): Promise<void> {
     const info = validateChat(body, models);
-    const plan = planOf(queue.shift() ?? DEFAULT_ANSWER);
+    const plan = planOf(nextAnswer('/v1/chat/completions', body, raw));
     const final = await special(out, plan, info.stream, info.spec.id);
     if (!final) return;
     const ctx = { model: info.spec.snapshot, requestText: raw, includeUsage: info.includeUsage };
@@ -112,7 +117,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
 
   async function responses(out: Responder, body: unknown, raw: string): Promise<void> {
     const info = validateResponses(body, models, memory);
-    const plan = planOf(queue.shift() ?? DEFAULT_ANSWER);
+    const plan = planOf(nextAnswer('/v1/responses', body, raw));
     const final = await special(out, plan, info.stream, info.spec.id);
     if (!final) return;
     const ctx = {

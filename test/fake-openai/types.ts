@@ -62,4 +62,20 @@ export interface FakeOpenAIOptions {
   apiKey?: string;
   /** extra models (or overrides by id) on top of the built-in list */
   models?: ModelSpec[];
+  /**
+   * Chooses the answer for one accepted model call, before the script queue is looked at; return
+   * undefined to take the queue's next answer as usual. For tests that run many calls at once,
+   * where a shared FIFO cannot say which call gets which answer: the request itself can carry
+   * what it expects (e.g. a marker in its text). Called once per accepted call, retries included.
+   */
+  answerFor?: (call: AnswerCall) => ScriptedAnswer | undefined;
+}
+
+/** What `answerFor` sees of an accepted model call. */
+export interface AnswerCall {
+  path: '/v1/chat/completions' | '/v1/responses';
+  /** the parsed request body */
+  body: any;
+  /** the request body as received */
+  raw: string;
 }

@@ -3,6 +3,7 @@
 // block is open at a time, indices grow by one per block, and empty text blocks are never sent.
 import type { AnthropicUsage, EventSink, StopReason } from './events';
 import { StopSequenceCutter } from './stop-sequences';
+import { UpstreamAnswerError } from './upstream-answer-error';
 
 type OpenBlock = 'none' | 'text' | 'thinking' | 'tool_use';
 
@@ -52,13 +53,13 @@ export class ResponseAssembler {
   }
 
   text(delta: string): void {
-    if (this.stoppedBySequence || delta.length === 0) return;
+    if (this.stoppedBySequence || checkString(delta, 'text').length === 0) return;
     const safe = this.cutter ? this.cutter.push(delta) : delta;
     this.emitText(safe);
   }
 
   thinking(delta: string): void {
-    if (this.stoppedBySequence || delta.length === 0) return;
+    if (this.stoppedBySequence || checkString(delta, 'reasoning').length === 0) return;
     this.ensureBlock('thinking');
     this.sink.emit({ type: 'content_block_delta', index: this.nextIndex - 1, delta: { type: 'thinking_delta', thinking: delta } });
   }
@@ -82,6 +83,8 @@ export class ResponseAssembler {
 
   toolStart(id: string, name: string): void {
     if (this.stoppedBySequence) return;
+    checkString(id, 'tool call id');
+    checkString(name, 'tool name');
     this.flushHeldText();
     this.closeBlock();
     this.start();
@@ -92,7 +95,7 @@ export class ResponseAssembler {
   }
 
   toolArguments(fragment: string): void {
-    if (this.stoppedBySequence || this.open !== 'tool_use' || fragment.length === 0) return;
+    if (this.stoppedBySequence || this.open !== 'tool_use' || checkString(fragment, 'tool arguments').length === 0) return;
     this.sink.emit({ type: 'content_block_delta', index: this.nextIndex - 1, delta: { type: 'input_json_delta', partial_json: fragment } });
   }
 
@@ -141,4 +144,11 @@ export class ResponseAssembler {
     this.sink.emit({ type: 'content_block_stop', index: this.nextIndex - 1 });
     this.open = 'none';
   }
+}
+
+/** Upstream values arrive unchecked from the wire: one that is not a string (a number, an object
+ *  from a broken server) fails the answer instead of becoming a malformed Anthropic event. */
+function checkString(value: unknown, what: string): string {
+  if (typeof value !== 'string') throw new UpstreamAnswerError(`The upstream answer is malformed: its ${what} is not a string`, undefined);
+  return value;
 }

@@ -11,6 +11,9 @@ export interface ProxyContext {
   upstream: UpstreamClient;
   signer: ReasoningSigner;
   logger: Logger;
+  /** Removes the OpenAI key and the proxy token (whole or masked) from text bound for a client:
+   *  upstream error messages are passed on, and an upstream may quote the key in them. */
+  redact: (text: string) => string;
   retryPolicy: RetryPolicy;
   pingIntervalMs: number;
   /** A stream whose upstream sends nothing for this long is ended with an error event. */

@@ -2,28 +2,56 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AnthropicError } from '../errors';
 
-export async function readJsonBody(request: IncomingMessage, limitBytes: number): Promise<unknown> {
+/** Reads and parses a JSON body. Plain 'data' / 'end' listeners rather than `for await`: the
+ *  stream's async iterator costs promises per chunk, and a 100 KB Claude Code body arrives in
+ *  several chunks. */
+export function readJsonBody(request: IncomingMessage, limitBytes: number): Promise<unknown> {
   const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge(limitBytes);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of request) {
-      size += (chunk as Buffer).length;
-      if (size > limitBytes) throw tooLarge(limitBytes);
-      chunks.push(chunk as Buffer);
-    }
-  } catch (error) {
-    if (error instanceof AnthropicError) throw error;
-    throw new AnthropicError('invalid_request_error', 'The request body was not received completely');
-  }
-  const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
+  if (Number.isFinite(declared) && declared > limitBytes) return Promise.reject(tooLarge(limitBytes));
+  if (request.destroyed) return Promise.reject(incomplete());
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (error?: AnthropicError) => {
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('close', onIncomplete);
+      // The 'error' listener stays: an error emitted later must not become an uncaught one.
+      if (error) reject(error);
+      else resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limitBytes) {
+        // The rest of the body is discarded (the stream keeps flowing with no listener), so
+        // that the 413 still reaches the client; the socket is not cut.
+        finish(tooLarge(limitBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => finish();
+    const onIncomplete = () => finish(incomplete());
+    request.on('data', onData);
+    request.once('end', onEnd);
+    request.once('error', onIncomplete);
+    request.once('close', onIncomplete);
+    if (request.readableEnded) finish(); // already read to the end elsewhere: an empty body
+  }).then(parseJson);
+}
+
+function parseJson(body: Buffer): unknown {
+  const text = body.toString('utf8');
   if (text.trim() === '') throw new AnthropicError('invalid_request_error', 'The request body is empty; a JSON object is required');
   try {
     return JSON.parse(text);
   } catch (error) {
     throw new AnthropicError('invalid_request_error', `The request body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+function incomplete(): AnthropicError {
+  return new AnthropicError('invalid_request_error', 'The request body was not received completely');
 }
 
 function tooLarge(limitBytes: number): AnthropicError {

@@ -81,10 +81,12 @@ export async function handleMessages(body: unknown, response: ServerResponse, co
 
   const writer = new SseWriter(response, { pingIntervalMs: context.pingIntervalMs });
   record.status = 200;
-  const streamed = translation(observedSink(writer, record, capture));
-  // message_start goes out as soon as OpenAI accepted the call, before its first token.
-  streamed.assembler.start();
   try {
+    // Inside the try: whatever fails once the SSE headers are out ends as an error event, and the
+    // writer (and its ping timer) is always ended.
+    const streamed = translation(observedSink(writer, record, capture));
+    // message_start goes out as soon as OpenAI accepted the call, before its first token.
+    streamed.assembler.start();
     record.usage = await attempt.api.translateStream(call.watched(attempt.answer as AsyncIterable<unknown>), streamed);
     if (streamed.assembler.stoppedBySequence) call.abort('stop sequence'); // ends the upstream call
   } catch (error) {
@@ -94,7 +96,7 @@ export async function handleMessages(body: unknown, response: ServerResponse, co
     } else {
       const mapped = await failure(error, call, errorContext(attempt.route.model));
       record.outcome = `stream error: ${mapped.type}`;
-      writer.error(mapped.type, mapped.message); // after the stream started, errors are SSE events
+      writer.error(mapped.type, context.redact(mapped.message)); // after the stream started, errors are SSE events
     }
   } finally {
     call.stopWatching();

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { AnthropicError } from '../errors';
-import { redactingLogger, silentLogger, type Logger } from '../logger';
+import { redact, redactingLogger, silentLogger, type Logger } from '../logger';
 import { countTokensRequest } from '../request/schema';
 import { RouteTable } from '../route/match';
 import { parseRouteTable, type RouteTableInput } from '../route/table';
@@ -154,6 +154,7 @@ export class ProxyServer {
       upstream: new UpstreamClient(settings),
       signer: new ReasoningSigner(reasoningKey),
       logger: redactingLogger(options.logger ?? silentLogger, () => [this.options.openaiApiKey, this.options.token]),
+      redact: (text) => redact(text, [this.options.openaiApiKey, this.options.token]),
       retryPolicy: options.retryPolicy ?? defaultRetryPolicy,
       pingIntervalMs: options.pingIntervalMs ?? 5000,
       idleTimeoutMs: options.idleTimeoutMs ?? 5 * 60 * 1000,
@@ -175,12 +176,17 @@ export class ProxyServer {
     try {
       await this.dispatch(request, response, path, context, record, call);
     } catch (error) {
-      const failure = error instanceof AnthropicError ? error : new AnthropicError('api_error', 'Internal proxy error');
+      const known = error instanceof AnthropicError ? error : new AnthropicError('api_error', 'Internal proxy error');
+      const failure = new AnthropicError(known.type, context.redact(known.message), { status: known.status, headers: known.headers });
       if (!(error instanceof AnthropicError)) context.logger.error(`request ${record.id} failed: ${(error as Error)?.stack ?? String(error)}`);
       record.status = failure.status;
       record.outcome = call.reason === 'client closed' ? 'client closed' : failure.type;
       if (!response.headersSent) sendError(response, failure);
-      else if (!response.writableEnded) response.end();
+      else if (!response.writableEnded) {
+        // A stream already under way ends with an error event, never silently.
+        if (String(response.getHeader('content-type')).startsWith('text/event-stream')) response.write(`event: error\ndata: ${JSON.stringify(failure.toBody())}\n\n`);
+        response.end();
+      }
     } finally {
       call.stopWatching();
       response.off('close', onClose);

@@ -55,6 +55,11 @@ export async function translateChatStream(chunks: AsyncIterable<ChatCompletionCh
     if (choice.finish_reason) finish = choice.finish_reason;
   }
   if (reasoning) signReasoning(t, reasoning);
+  // Every Chat Completions stream ends its choice with a finish_reason; a stream cut before it
+  // (a connection closed cleanly mid-answer, a 200 carrying an error body) is not a short answer.
+  if (finish === null && !assembler.stoppedBySequence) {
+    throw new UpstreamAnswerError('The upstream stream ended before the answer was complete', undefined);
+  }
   assembler.finish(refused ? 'refusal' : stopReason(finish), anthropicUsage(usage));
   return usage;
 }
