@@ -1,5 +1,6 @@
 // The commands (category "Claude Proxy") and the status-bar quick pick.
 import * as vscode from 'vscode';
+import type { ClearOptions, Dashboard, ExportOptions } from './dashboard/dashboard';
 import { claudeEnvironment, exportLines, shells, type Shell } from './environment';
 import type { ProxyLog } from './log';
 import { askForKey, type ProxyController } from './proxy-controller';
@@ -12,11 +13,18 @@ interface CommandInfo {
   run: (...args: any[]) => unknown;
 }
 
-export function registerCommands(controller: ProxyController, log: ProxyLog): vscode.Disposable[] {
+export function registerCommands(controller: ProxyController, log: ProxyLog, dashboard?: Dashboard): vscode.Disposable[] {
   const commands: CommandInfo[] = [
     { id: 'claudeProxy.start', title: 'Start Claude proxy', icon: 'play', run: () => controller.start(true) },
     { id: 'claudeProxy.stop', title: 'Stop Claude proxy', icon: 'debug-stop', run: () => controller.stop() },
     { id: 'claudeProxy.restart', title: 'Restart Claude proxy', icon: 'debug-restart', run: () => controller.restart(true) },
+    ...(dashboard ? [
+      { id: 'claudeProxy.showDashboard', title: 'Show Dashboard', icon: 'graph', run: () => void dashboard.show() },
+      // Both take an optional argument, so that tests and scripts can skip the dialogs:
+      // exportUsage({ format: 'csv' | 'json', path }) and clearUsageHistory({ confirm: false }).
+      { id: 'claudeProxy.exportUsage', title: 'Export Usage History', icon: 'save', run: (options?: ExportOptions) => dashboard.export(options ?? {}) },
+      { id: 'claudeProxy.clearUsageHistory', title: 'Clear Usage History', icon: 'clear-all', run: (options?: ClearOptions) => dashboard.clear(options ?? {}) },
+    ] : []),
     { id: 'claudeProxy.runSelfTests', title: 'Run Self-Tests', icon: 'beaker', run: () => runSelfTestsWithProgress(controller, log) },
     { id: 'claudeProxy.exportEnvironment', title: 'Export Environment', icon: 'export', run: (shell?: Shell) => exportEnvironment(controller, shell) },
     { id: 'claudeProxy.openTerminal', title: 'Open Claude Code Terminal', icon: 'terminal', run: () => openClaudeTerminal(controller) },

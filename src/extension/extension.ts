@@ -3,6 +3,8 @@
 // core loads `openai` and the tokenizer only on the first request.
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
+import type { UsageEntry } from '../usage/usage-entry';
+import { Dashboard } from './dashboard/dashboard';
 import { ProxyLog } from './log';
 import { ProxyController, type ProxyState } from './proxy-controller';
 import { Secrets } from './secrets';
@@ -33,9 +35,14 @@ export interface TestingApi {
   statusBarText(): string;
   openaiKeySource(): string;
   requestsServed(): number;
+  statusBarTooltip(): string;
+  /** The dashboard: its usage service (history folder, entries, bodies) and its open panel. */
+  dashboard(): Dashboard;
+  usageEntries(): readonly UsageEntry[];
 }
 
 let controller: ProxyController | undefined;
+let activeDashboard: Dashboard | undefined;
 
 export function activate(context: vscode.ExtensionContext): ClaudeProxyApi {
   const started = performance.now();
@@ -43,8 +50,12 @@ export function activate(context: vscode.ExtensionContext): ClaudeProxyApi {
   const log = new ProxyLog(() => secrets.known());
   const statusBar = new StatusBar();
   const terminal = new TerminalEnvironment(context.environmentVariableCollection);
-  const proxy = (controller = new ProxyController(log, secrets, terminal, statusBar));
-  context.subscriptions.push(log, statusBar, proxy, ...registerCommands(proxy, log));
+  const dashboard = (activeDashboard = new Dashboard(context.extensionUri, context.globalStorageUri, log, () => secrets.known()));
+  const proxy = (controller = new ProxyController(log, secrets, terminal, statusBar, dashboard.usage));
+  context.subscriptions.push(log, statusBar, proxy, dashboard, ...registerCommands(proxy, log, dashboard));
+  // The history of earlier sessions, for the status-bar tooltip and the dashboard: read in the
+  // background, so activation does not wait for the disk.
+  void dashboard.load();
 
   const ready = proxy.autoStart ? proxy.start(false).catch((error) => log.error(`Auto-start failed: ${(error as Error).message}`)) : Promise.resolve();
   const activationMs = Math.round((performance.now() - started) * 10) / 10;
@@ -57,6 +68,9 @@ export function activate(context: vscode.ExtensionContext): ClaudeProxyApi {
     statusBarText: () => statusBar.text,
     openaiKeySource: () => proxy.openaiKeySource,
     requestsServed: () => proxy.requestsServed,
+    statusBarTooltip: () => statusBar.tooltipText,
+    dashboard: () => dashboard,
+    usageEntries: () => dashboard.usage.entries(),
   };
   return {
     get state() {
@@ -75,6 +89,10 @@ export function activate(context: vscode.ExtensionContext): ClaudeProxyApi {
 
 export async function deactivate(): Promise<void> {
   const current = controller;
+  const dashboard = activeDashboard;
   controller = undefined;
+  activeDashboard = undefined;
   if (current) await current.stop();
+  // The last requests' usage entries reach the history file before the extension host exits.
+  if (dashboard) await Promise.race([dashboard.usage.flushed(), new Promise((resolve) => setTimeout(resolve, 2000))]);
 }

@@ -4,6 +4,7 @@
 import { createServer } from 'node:net';
 import * as vscode from 'vscode';
 import { ProxyServer } from '../proxy/server/proxy-server';
+import type { UsageService } from './dashboard/usage-service';
 import type { ProxyLog } from './log';
 import { OPENAI_KEY_SECRET, PROXY_TOKEN_SECRET, type KeySource, type Secrets } from './secrets';
 import { runSelfTests, type SelfTestReport } from './self-test';
@@ -45,7 +46,15 @@ export class ProxyController implements vscode.Disposable {
     private readonly secrets: Secrets,
     private readonly terminal: TerminalEnvironment,
     private readonly statusBar: StatusBar,
+    /** Where the usage of every request goes (the dashboard); optional for tests. */
+    private readonly usage?: UsageService,
   ) {
+    if (usage) {
+      const unsubscribe = usage.onDidChange((change) => {
+        if (change.kind === 'append' || change.kind === 'reset') this.refresh();
+      });
+      this.disposables.push({ dispose: unsubscribe });
+    }
     this.disposables.push(
       this.stateEmitter,
       vscode.workspace.onDidChangeConfiguration((event) => {
@@ -59,6 +68,7 @@ export class ProxyController implements vscode.Disposable {
     const initial = this.read();
     if (initial.ok) this.settings = initial.settings;
     this.log.level = this.settings?.logLevel ?? 'info';
+    this.usage?.setKeepBodies(this.settings?.keepBodies ?? false);
     this.refresh();
   }
 
@@ -190,6 +200,8 @@ export class ProxyController implements vscode.Disposable {
     this.key = key;
     const token = await this.secrets.proxyToken();
     this.setState({ kind: 'starting' });
+    const recordUsage = this.usage?.recorder();
+    this.usage?.setKeepBodies(settings.keepBodies);
     const server = new ProxyServer({
       token,
       openaiApiKey: key,
@@ -198,8 +210,10 @@ export class ProxyController implements vscode.Disposable {
       host: '127.0.0.1',
       port: settings.port,
       logger: this.log,
-      onRequestEnd: () => {
+      captureBodies: settings.keepBodies,
+      onRequestEnd: (record) => {
         this.served++;
+        recordUsage?.(record);
         this.refresh();
       },
     });
@@ -257,6 +271,11 @@ export class ProxyController implements vscode.Disposable {
     const before = this.settings;
     const after = (this.settings = result.settings);
     this.log.level = after.logLevel;
+    this.usage?.setKeepBodies(after.keepBodies);
+    if (this.server && before && before.keepBodies !== after.keepBodies) {
+      this.server.reconfigure({ captureBodies: after.keepBodies });
+      this.log.info(`Request bodies ${after.keepBodies ? 'kept for the dashboard' : 'no longer kept'} (claudeProxy.dashboard.keepBodies)`);
+    }
     const diff = before ? settingsDiff(before, after) : { restart: true, reconfigure: true, environment: true, logLevel: true };
     if (this.sharedUrl) {
       // The window that owns the proxy applies the (user-wide) settings to it.
@@ -377,7 +396,7 @@ export class ProxyController implements vscode.Disposable {
 
   private refresh(): void {
     this.shownActive = this.server?.activeRequests ?? 0;
-    this.statusBar.update(this.current, this.shownActive, this.served, this.routeSummary());
+    this.statusBar.update(this.current, this.shownActive, this.served, this.routeSummary(), this.usage?.loaded ? this.usage.todayTotals() : undefined);
   }
 
   /** The request count in the status bar follows requests as they start, not only as they end. */

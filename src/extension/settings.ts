@@ -25,6 +25,10 @@ const settingsSchema = z.object({
   defaultRoute: z.string().nullable().default(null),
   injectEnvironment: z.boolean().default(true),
   logLevel: z.enum(logLevels).default('info'),
+  /** Checked on its own by the dashboard (dashboard/prices-setting.ts): a wrong price must not
+   *  stop the proxy, the dashboard keeps the last valid prices. */
+  prices: z.unknown().default({}),
+  'dashboard.keepBodies': z.boolean().default(false),
 });
 
 export type SettingKey = keyof z.input<typeof settingsSchema>;
@@ -38,6 +42,8 @@ export interface ExtensionSettings {
   routeTable: RouteTableConfig;
   injectEnvironment: boolean;
   logLevel: (typeof logLevels)[number];
+  /** claudeProxy.dashboard.keepBodies: the proxy captures bodies, the dashboard keeps the last ones. */
+  keepBodies: boolean;
 }
 
 export type SettingsResult =
@@ -60,13 +66,13 @@ export function readSettings(get: (key: SettingKey) => unknown): SettingsResult 
     for (const issue of parsed.error.issues) problems.push(`${settingName(issue.path)}: ${issue.message}`);
     return { ok: false, problems };
   }
-  const { routes, defaultRoute, ...rest } = parsed.data;
+  const { routes, defaultRoute, prices: _prices, 'dashboard.keepBodies': keepBodies, ...rest } = parsed.data;
   const table = routeTableSchema.safeParse(defaultRoute === null ? { routes } : { routes, defaultRoute });
   if (!table.success) {
     for (const issue of table.error.issues) problems.push(`${settingName(issue.path)}: ${issue.message}`);
     return { ok: false, problems };
   }
-  return { ok: true, settings: { ...rest, openaiBaseUrl: rest.openaiBaseUrl.replace(/\/+$/, ''), routeTable: table.data } };
+  return { ok: true, settings: { ...rest, openaiBaseUrl: rest.openaiBaseUrl.replace(/\/+$/, ''), routeTable: table.data, keepBodies } };
 }
 
 /** `['routes', 1, 'api']` -> `claudeProxy.routes[1].api` */

@@ -1,6 +1,8 @@
 // One status-bar item: the proxy's state and live request count; the tooltip lists the routes;
 // a click opens the quick pick of commands.
 import * as vscode from 'vscode';
+import { todayLine } from './dashboard/format';
+import type { Totals } from './dashboard/stats';
 import type { ProxyState } from './proxy-controller';
 
 export interface RouteSummary {
@@ -20,7 +22,8 @@ export class StatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  update(state: ProxyState, activeRequests: number, served: number, routes: RouteSummary[]): void {
+  /** `today`: today's usage for the tooltip (undefined until the history is loaded). */
+  update(state: ProxyState, activeRequests: number, served: number, routes: RouteSummary[], today?: Totals): void {
     const item = this.item;
     item.backgroundColor = undefined;
     switch (state.kind) {
@@ -44,6 +47,7 @@ export class StatusBar implements vscode.Disposable {
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**Claude OpenAI Proxy** — ${describe(state)}\n\n`);
     if (state.kind === 'running') tooltip.appendMarkdown(`${activeRequests} request(s) in flight, ${served} served\n\n`);
+    if (today) tooltip.appendMarkdown(`${todayLine(today)}\n\n`);
     if (routes.length > 0) {
       tooltip.appendMarkdown('| Claude model | OpenAI model | API |\n|---|---|---|\n');
       for (const route of routes) {
@@ -51,13 +55,19 @@ export class StatusBar implements vscode.Disposable {
         tooltip.appendMarkdown(`| ${names} | \`${route.model}\` | ${route.api} |\n`);
       }
     }
-    tooltip.appendMarkdown('\nClick for the Claude Proxy commands.');
+    tooltip.appendMarkdown('\n[$(graph) Show Dashboard](command:claudeProxy.showDashboard "Requests, tokens, cache hits, latency and cost") · Click for the Claude Proxy commands.');
+    tooltip.isTrusted = { enabledCommands: ['claudeProxy.showDashboard'] };
     item.tooltip = tooltip;
     item.accessibilityInformation = { label: `Claude Proxy: ${describe(state)}` };
   }
 
   get text(): string {
     return this.item.text;
+  }
+
+  get tooltipText(): string {
+    const tooltip = this.item.tooltip;
+    return typeof tooltip === 'string' ? tooltip : tooltip?.value ?? '';
   }
 
   dispose(): void {

@@ -2,7 +2,9 @@
 // install the packaged VSIX, "Start Claude proxy" from the command palette (typing the OpenAI key
 // when asked), read the status bar, open a terminal and see ANTHROPIC_BASE_URL and the token,
 // run the self-tests against the fake OpenAI backend and read the PASS lines, run the real
-// Claude Code CLI there and see the fake's answer, stop the proxy and see the environment go.
+// Claude Code CLI there and see the fake's answer, open the usage dashboard from the status-bar
+// tooltip and check its rows, totals, live updates, redacted bodies and charts in three themes,
+// stop the proxy and see the environment go.
 // Screenshots go to .test-artifacts/vscode/. Needs test/vscode/setup.sh first.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -15,6 +17,7 @@ import {
   answerInputBox, newTerminal, readOutputPanel, runCommand, screenshot, typeInTerminal,
   waitForNotification, waitForStatusBar, waitForTerminal, waitForWorkbench,
 } from './lib/workbench';
+import { cardText, dashboardFrame, roomForTheEditor, setColorTheme, waitForDashboardRows } from './lib/dashboard';
 
 const VSIX = process.env.CLAUDE_PROXY_VSIX ?? join(ROOT, 'claude-openai-proxy.vsix');
 const INHERITED_KEY = 'sk-ant-inherited-from-the-shell';
@@ -45,6 +48,9 @@ before(async () => {
       'claudeProxy.autoStart': false,
       'claudeProxy.port': proxyPort,
       'claudeProxy.openaiBaseUrl': fake.url,
+      // The dashboard may show the bodies of the last requests.
+      'claudeProxy.dashboard.keepBodies': true,
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
     },
     // `claude` is installed (here: the project's devDependency) and on the user's PATH.
     shellProfile: `export PATH="${join(ROOT, 'node_modules', '.bin')}:$PATH"\nexport PS1='$ '`,
@@ -99,7 +105,7 @@ test('a click on the status-bar item opens the quick pick of Claude Proxy comman
   const list = page.locator('.quick-input-widget .quick-input-list');
   await list.waitFor({ state: 'visible', timeout: 10_000 });
   const text = await list.innerText();
-  for (const title of ['Stop Claude proxy', 'Run Self-Tests', 'Export Environment', 'Open Claude Code Terminal', 'Rotate Proxy Token', 'Show Log']) {
+  for (const title of ['Stop Claude proxy', 'Show Dashboard', 'Run Self-Tests', 'Export Environment', 'Open Claude Code Terminal', 'Rotate Proxy Token', 'Show Log']) {
     assert.ok(text.includes(title), `the quick pick lacks "${title}": ${text}`);
   }
   assert.ok(!text.includes('Start Claude proxy'), 'no Start while it runs');
@@ -150,6 +156,108 @@ test('the real Claude Code CLI in that terminal answers with the fake\'s text', 
   const calls = fake.requests.slice(before).filter((request) => request.path === '/v1/responses');
   assert.ok(calls.length >= 1, 'Claude Code\'s request reached the fake through the proxy');
   assert.equal(calls[0].body.model, 'gpt-5-codex');
+});
+
+/** The model calls the fake answered: each is one request the proxy served, one dashboard row. */
+const modelCalls = () => fake.requests.filter((request) => request.path === '/v1/chat/completions' || request.path === '/v1/responses').length;
+
+test('the status-bar tooltip shows today\'s usage, and its "Show Dashboard" link opens the dashboard with every request', { timeout: 60_000 }, async () => {
+  const page = browser.page;
+  const calls = modelCalls();
+  await page.keyboard.press('Escape');
+  await page.locator('.statusbar-item', { hasText: 'Claude Proxy' }).first().hover();
+  const tooltip = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'Claude OpenAI Proxy' }).first();
+  await tooltip.waitFor({ state: 'visible', timeout: 10_000 });
+  assert.match(await tooltip.innerText(), new RegExp(`Today: ${calls} requests · [\\d.]+k? tokens in, \\d+% cached · [\\d.]+k? out · ≈ \\$`));
+  await tooltip.locator('a', { hasText: 'Show Dashboard' }).click();
+  assert.equal(await waitForDashboardRows(page, calls), calls, 'one row per model call the fake answered');
+  assert.equal(await cardText(page, 'requests'), String(calls));
+  assert.match(await cardText(page, 'cost'), /^<?\$\d/);
+  // The newest row on top: Claude Code's last request, its Claude and OpenAI models.
+  assert.match(await dashboardFrame(page).locator('#requests tbody tr').first().innerText(), /claude-[\w.-]+\s*→\s*gpt-5-(codex|mini)/);
+});
+
+test('requests made in a terminal show up live on top, without a reload of the page', { timeout: 90_000 }, async () => {
+  const page = browser.page;
+  const frame = dashboardFrame(page);
+  await frame.locator('body').evaluate(() => { (globalThis as unknown as { sameDocument: boolean }).sameDocument = true; });
+  const before = await frame.locator('#requests tbody tr').count();
+  fake.script(
+    { kind: 'text', chunks: ['One'], usage: { input: 24_000, cached: 20_000, output: 600, reasoning: 200 } },
+    { kind: 'text', chunks: ['Two'], usage: { input: 9000, cached: 6000, output: 400 } },
+    { kind: 'text', chunks: ['Three'], usage: { input: 26_000, cached: 24_000, output: 900, reasoning: 300 } },
+  );
+  await runCommand(page, 'Terminal: Focus on Terminal View');
+  // The prompt carries the proxy token and the OpenAI key: the dashboard must show neither.
+  // (Leading spaces: the terminal may drop the first key while it takes the focus.)
+  await typeInTerminal(page, `  for m in claude-sonnet-4-5 claude-haiku-4-5 claude-sonnet-4-5; do curl -s -o /dev/null -w '%{http_code} ' "$ANTHROPIC_BASE_URL/v1/messages" -H "x-api-key: $ANTHROPIC_AUTH_TOKEN" -H 'content-type: application/json' -d '{"model":"'$m'","max_tokens":50,"messages":[{"role":"user","content":"token '$ANTHROPIC_AUTH_TOKEN' key ${fake.apiKey}"}]}'; done; echo CURL-$((40+2))`);
+  await waitForTerminal(page, /200 200 200 CURL-42/, 30_000);
+  assert.equal(await waitForDashboardRows(page, before + 3), before + 3);
+  assert.equal(await frame.locator('body').evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument), true, 'the page was updated in place');
+  const top = await frame.locator('#requests tbody tr').first().innerText();
+  assert.match(top, /claude-sonnet-4-5\s*→\s*gpt-5-codex/);
+  assert.match(top, /26,000\s+24,000\s+900\s+300/);
+  assert.equal(await cardText(page, 'requests'), String(before + 3));
+});
+
+test('a click on a request shows Claude Code\'s request, the translated request and the response, with the key and the token redacted', { timeout: 60_000 }, async () => {
+  const page = browser.page;
+  const frame = dashboardFrame(page);
+  await frame.locator('#requests tbody tr').first().click();
+  const body = frame.locator('#detail-body');
+  await body.waitFor({ state: 'visible', timeout: 10_000 });
+  assert.match(await body.innerText(), /"content": "token \[redacted\] key \[redacted\]"/);
+  await frame.locator('[data-part="upstreamRequest"]').click();
+  assert.match(await body.innerText(), /"model": "gpt-5-codex"/);
+  assert.match(await body.innerText(), /token \[redacted\] key \[redacted\]/);
+  await frame.locator('[data-part="response"]').click();
+  assert.match(await body.innerText(), /"text": "Three"/);
+  const page_text = await frame.locator('body').innerText();
+  assert.ok(!page_text.includes(fake.apiKey), 'the OpenAI key is on the page');
+  assert.doesNotMatch(page_text, /cop-[\w-]{20,}/, 'the proxy token is on the page');
+  await roomForTheEditor(page);
+  await frame.locator('#detail').scrollIntoViewIfNeeded();
+  await screenshot(page, 'dashboard-detail');
+  await frame.locator('#detail-close').click();
+  await frame.locator('#detail').waitFor({ state: 'hidden', timeout: 5000 });
+});
+
+test('the charts are drawn, and the dashboard follows the dark, light and high-contrast themes (screenshots)', { timeout: 90_000 }, async () => {
+  const page = browser.page;
+  const frame = dashboardFrame(page);
+  for (const [chart, selector] of [['tokens over time', '#chart-tokens rect.bar'], ['cost per model', '#chart-cost rect.bar'],
+    ['cache-hit rate', '#chart-cache circle.ring-value'], ['latency', '#chart-latency rect.bar']]) {
+    await frame.locator(selector).first().waitFor({ state: 'attached', timeout: 10_000 }).catch(() => assert.fail(`the ${chart} chart has no mark`));
+  }
+  const models = await frame.locator('#chart-tokens rect.bar').evaluateAll((bars) => [...new Set(bars.map((bar) => bar.getAttribute('data-model')))]);
+  assert.deepEqual(models.sort(), ['gpt-5-codex', 'gpt-5-mini'], 'one colour per model in the tokens chart');
+  const bar = await frame.locator('#chart-tokens rect.bar').first().boundingBox();
+  assert.ok(bar && bar.width > 0 && bar.height > 0, 'the bars have a size on screen');
+  assert.match(await cardText(page, 'cache'), /^\d+(\.\d)?%$/);
+  const colors = async () => frame.locator('body').evaluate((node) => {
+    const style = (globalThis as unknown as { getComputedStyle: (element: unknown) => Record<string, string> }).getComputedStyle;
+    const bar = node.querySelector('#chart-tokens rect.bar');
+    return { background: style(node).backgroundColor, bar: bar ? style(bar).fill : '', stroke: bar ? style(bar).stroke : '' };
+  });
+  const brightness = (rgb: string) => (rgb.match(/\d+/g) ?? []).slice(0, 3).map(Number).reduce((sum, value) => sum + value, 0) / 3;
+  await page.mouse.move(5, 450);
+  const dark = await colors();
+  assert.ok(brightness(dark.background) < 80, `a dark background: ${dark.background}`);
+  await screenshot(page, 'dashboard-dark');
+
+  await setColorTheme(page, 'Light Modern', 'vscode-light');
+  const light = await colors();
+  assert.ok(brightness(light.background) > 200, `a light background: ${light.background}`);
+  assert.notEqual(light.bar, dark.bar, 'the chart colours follow the theme');
+  await page.mouse.move(5, 450);
+  await screenshot(page, 'dashboard-light');
+
+  await setColorTheme(page, 'Dark High Contrast', 'vscode-high-contrast');
+  const contrast = await colors();
+  assert.notEqual(contrast.stroke, 'none', 'high contrast outlines the bars');
+  await page.mouse.move(5, 450);
+  await screenshot(page, 'dashboard-high-contrast');
+  await setColorTheme(page, 'Dark Modern', 'vscode-dark');
 });
 
 test('"Stop Claude proxy" stops it and new terminals no longer get the environment', { timeout: 90_000 }, async () => {

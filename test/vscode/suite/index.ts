@@ -23,6 +23,7 @@ export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 90_000, color: false, reporter: 'spec', grep: process.env.CLAUDE_PROXY_SUITE_GREP });
   mocha.suite.emit('pre-require', globalThis, 'extension-host-suite', mocha);
   await import('./extension.suite');
+  await import('./dashboard.suite');
   await new Promise<void>((resolve, reject) => {
     const runner = mocha.run((failures) => {
       save(true);

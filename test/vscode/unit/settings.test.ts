@@ -36,7 +36,8 @@ test('package.json contributes every command under the "Claude Proxy" category, 
     return command.title;
   });
   for (const title of ['Start Claude proxy', 'Stop Claude proxy', 'Restart Claude proxy', 'Run Self-Tests', 'Export Environment',
-    'Open Claude Code Terminal', 'Set OpenAI API Key', 'Rotate Proxy Token', 'Show Log']) {
+    'Open Claude Code Terminal', 'Set OpenAI API Key', 'Rotate Proxy Token', 'Show Log',
+    'Show Dashboard', 'Export Usage History', 'Clear Usage History']) {
     assert.ok(titles.includes(title), `missing command "${title}"`);
   }
   assert.deepEqual(manifest.activationEvents, ['onStartupFinished']);
@@ -100,4 +101,19 @@ test('settingsDiff: a port change restarts, routes and base URL re-route, the re
   assert.deepEqual(diff({ injectEnvironment: false }), { restart: false, reconfigure: false, environment: true, logLevel: false });
   assert.deepEqual(diff({ logLevel: 'debug' }), { restart: false, reconfigure: false, environment: false, logLevel: true });
   assert.deepEqual(diff({ autoStart: false }), { restart: false, reconfigure: false, environment: false, logLevel: false });
+});
+
+test('claudeProxy.dashboard.keepBodies: off by default, a boolean; claudeProxy.prices never stops the proxy (the dashboard checks it)', () => {
+  const base = read({});
+  assert.ok(base.ok && base.settings.keepBodies === false);
+  const on = read({ 'dashboard.keepBodies': true });
+  assert.ok(on.ok && on.settings.keepBodies === true);
+  const wrong = read({ 'dashboard.keepBodies': 'yes' });
+  assert.ok(!wrong.ok);
+  assert.match(wrong.problems[0], /^claudeProxy\.dashboard\.keepBodies: /);
+  const prices = read({ prices: { 'gpt-5': { input: -1 } } });
+  assert.ok(prices.ok, 'an invalid price table is reported by the dashboard, not by the proxy settings');
+  assert.deepEqual(properties['claudeProxy.prices'].default, {});
+  const diff = settingsDiff(base.settings, (on as { settings: typeof base.settings }).settings);
+  assert.deepEqual(diff, { restart: false, reconfigure: false, environment: false, logLevel: false }, 'keepBodies needs no restart');
 });

@@ -1,0 +1,349 @@
+// The dashboard page. It asks for a snapshot once ready, then applies the extension's deltas in
+// place: new rows go on top of the table, the cards and the charts are redrawn from the stats
+// that come with them. Text only ever goes in with textContent (no HTML from data).
+(function () {
+  'use strict';
+  const vscode = acquireVsCodeApi();
+  const F = self.DashboardFormat;
+  const Charts = self.DashboardCharts;
+  const MAX_ROWS = 500;
+
+  const $ = (selector) => document.querySelector(selector);
+  const app = $('#app');
+  const tbody = $('#requests tbody');
+  const emptyNote = $('#empty');
+  const rowCount = $('#row-count');
+  const notice = $('#notice');
+  const cards = $('#cards');
+  const detail = $('#detail');
+
+  const saved = vscode.getState() || {};
+  const state = {
+    range: saved.range || 'session',
+    selected: undefined,
+    part: saved.part || 'request',
+    stats: undefined,
+    settings: { keepBodies: false, maxBodies: 20, priceProblems: [] },
+    historySize: 0,
+    exchange: undefined,
+    /** model -> colour index, stable for the page's life (a model keeps its colour). */
+    colors: new Map(),
+    rows: new Map(),
+  };
+
+  function colorOf(model) {
+    if (!state.colors.has(model)) state.colors.set(model, state.colors.size);
+    return state.colors.get(model);
+  }
+
+  function save() {
+    vscode.setState({ range: state.range, part: state.part });
+  }
+
+  function node(tag, className, text) {
+    const element = document.createElement(tag);
+    if (className) element.className = className;
+    if (text !== undefined) element.textContent = text;
+    return element;
+  }
+
+  // ---- table -------------------------------------------------------------------------------
+
+  function statusText(row) {
+    if (row.status === 200 && row.outcome === 'ok') return '200';
+    return row.outcome && row.outcome !== 'ok' ? `${row.status} ${row.outcome}` : String(row.status);
+  }
+
+  function makeRow(row) {
+    const tr = node('tr');
+    tr.dataset.id = row.id;
+    tr.tabIndex = 0;
+    tr.setAttribute('aria-selected', String(row.id === state.selected));
+    const failed = row.status !== 200 || row.outcome !== 'ok';
+    if (failed) tr.classList.add('failed');
+    const cell = (text, className, title) => {
+      const td = node('td', className, text);
+      if (title) td.title = title;
+      tr.appendChild(td);
+      return td;
+    };
+    cell(F.time(row.time), 'time', new Date(row.time).toLocaleString());
+    const model = cell('', 'model');
+    model.appendChild(node('span', 'claude', row.claudeModel));
+    if (row.openaiModel) {
+      model.appendChild(node('span', 'arrow', ' → '));
+      model.appendChild(node('span', `dot ${Charts.seriesClass(colorOf(row.openaiModel))}`));
+      model.appendChild(node('span', 'openai', row.openaiModel));
+      model.appendChild(node('span', 'api', row.api === 'responses' ? 'Responses' : row.api === 'chat' ? 'Chat' : row.api));
+    }
+    model.title = `${row.claudeModel} → ${row.openaiModel || '(no route)'} (${row.api || 'no API'})${row.route ? `, route ${row.route}` : ''}${row.stream ? ', streaming' : ''}`;
+    cell(statusText(row), failed ? 'status error' : 'status ok');
+    cell(F.ms(row.firstTokenMs), 'num');
+    cell(F.ms(row.durationMs), 'num');
+    cell(F.int(row.inputTokens), 'num');
+    cell(F.int(row.cachedTokens), 'num', row.inputTokens > 0 ? `${F.percent(row.cachedTokens / row.inputTokens)} of the input` : undefined);
+    cell(F.int(row.outputTokens), 'num');
+    cell(F.int(row.reasoningTokens), 'num');
+    cell(F.cost(row.costUsd), 'num cost', row.costUsd === null ? `No price for ${row.openaiModel || 'this request'}: add one in claudeProxy.prices` : 'Estimated from claudeProxy.prices');
+    if (row.hasBody) tr.classList.add('has-body');
+    tr.title = row.hasBody ? 'Click for the request and the response' : 'Click for the details';
+    return tr;
+  }
+
+  function setRows(rows) {
+    state.rows.clear();
+    const fragment = document.createDocumentFragment();
+    for (let index = rows.length - 1; index >= 0; index--) {
+      const tr = makeRow(rows[index]);
+      state.rows.set(rows[index].id, tr);
+      fragment.appendChild(tr);
+    }
+    tbody.replaceChildren(fragment);
+    updateCount();
+  }
+
+  function prependRows(rows) {
+    for (const row of rows) {
+      if (state.rows.has(row.id)) continue;
+      const tr = makeRow(row);
+      tr.classList.add('new');
+      state.rows.set(row.id, tr);
+      tbody.insertBefore(tr, tbody.firstChild);
+    }
+    while (tbody.rows.length > MAX_ROWS) {
+      const last = tbody.lastElementChild;
+      state.rows.delete(last.dataset.id);
+      last.remove();
+    }
+    updateCount();
+  }
+
+  function updateCount() {
+    const shown = tbody.rows.length;
+    emptyNote.hidden = shown > 0;
+    const count = shown < state.historySize
+      ? `latest ${F.int(shown)} of ${F.int(state.historySize)} in the history (Export for all)`
+      : `${F.int(shown)} request${shown === 1 ? '' : 's'} in the history`;
+    rowCount.textContent = shown === 0 ? '' : `${count}${state.settings.keepBodies ? ' · • request and response kept: click the row' : ' · click a row for its details'}`;
+  }
+
+  function select(id) {
+    if (!id) return;
+    for (const tr of tbody.querySelectorAll('tr[aria-selected="true"]')) tr.setAttribute('aria-selected', 'false');
+    const tr = state.rows.get(id);
+    if (tr) tr.setAttribute('aria-selected', 'true');
+    state.selected = id;
+    vscode.postMessage({ type: 'select', id });
+  }
+
+  tbody.addEventListener('click', (event) => {
+    const tr = event.target.closest('tr');
+    if (tr) select(tr.dataset.id);
+  });
+  tbody.addEventListener('keydown', (event) => {
+    const tr = event.target.closest('tr');
+    if (!tr) return;
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      select(tr.dataset.id);
+    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      const next = event.key === 'ArrowDown' ? tr.nextElementSibling : tr.previousElementSibling;
+      if (next) next.focus();
+    }
+  });
+
+  // ---- cards and charts --------------------------------------------------------------------
+
+  function card(key, label, value, sub, title) {
+    const box = node('div', 'card');
+    box.dataset.card = key;
+    if (title) box.title = title;
+    box.appendChild(node('div', 'card-label', label));
+    box.appendChild(node('div', 'card-value', value));
+    box.appendChild(node('div', 'card-sub', sub || '\u00a0'));
+    return box;
+  }
+
+  function renderCards(stats) {
+    const t = stats.totals;
+    const rangeName = { session: 'this session', today: 'today', all: 'all history' }[stats.range];
+    cards.replaceChildren(
+      card('requests', 'Requests', F.int(t.requests), t.errors > 0 ? `${F.int(t.errors)} failed` : `none failed, ${rangeName}`),
+      card('input', 'Input tokens', F.compact(t.inputTokens), `${F.compact(t.cachedTokens)} cached`, `${F.int(t.inputTokens)} input tokens, ${F.int(t.cachedTokens)} of them cached`),
+      card('output', 'Output tokens', F.compact(t.outputTokens), `${F.compact(t.reasoningTokens)} reasoning`, `${F.int(t.outputTokens)} output tokens, ${F.int(t.reasoningTokens)} of them reasoning`),
+      card('cost', 'Estimated cost', F.cost(t.costUsd), t.unpriced > 0 ? `${F.int(t.unpriced)} without a price` : `today ${F.cost(stats.today.costUsd)}`, 'Estimated from claudeProxy.prices'),
+      card('cache', 'Cache-hit rate', t.inputTokens > 0 ? F.percent(t.cacheHitRate) : '—', 'of input tokens'),
+      card('ttft', 'Time to first token', F.ms(stats.latency.ttftP50), `median; p90 ${F.ms(stats.latency.ttftP90)}`),
+      card('latency', 'Total time', F.ms(stats.latency.totalP50), `median; p90 ${F.ms(stats.latency.totalP90)}`),
+    );
+  }
+
+  function legend(container, models) {
+    container.replaceChildren(...models.map((model) => {
+      const item = node('span', 'legend-item');
+      item.appendChild(node('span', `swatch ${Charts.seriesClass(colorOf(model))}`));
+      item.appendChild(node('span', '', model));
+      return item;
+    }));
+  }
+
+  function renderCharts() {
+    const stats = state.stats;
+    if (!stats) return;
+    const models = stats.tokensOverTime.models;
+    for (const model of models) colorOf(model);
+    Charts.tokensOverTime($('#chart-tokens'), stats.tokensOverTime, colorOf);
+    legend($('#legend-tokens'), models);
+    Charts.costPerModel($('#chart-cost'), stats.costPerModel, colorOf);
+    const costLegend = $('#legend-cost');
+    costLegend.replaceChildren();
+    if (stats.costPerModel.some((row) => row.session > 0 || row.today > 0)) {
+      for (const [shade, label] of [['solid', `This session ${F.cost(stats.session.costUsd)}`], ['light', `Today ${F.cost(stats.today.costUsd)}`]]) {
+        const item = node('span', 'legend-item');
+        item.appendChild(node('span', `swatch neutral ${shade}`));
+        item.appendChild(node('span', '', label));
+        costLegend.appendChild(item);
+      }
+    }
+    Charts.cacheHitRate($('#chart-cache'), stats.totals, stats.cachePerModel, colorOf);
+    Charts.latency($('#chart-latency'), stats.latencyHistogram);
+  }
+
+  function renderStats(stats) {
+    state.stats = stats;
+    renderCards(stats);
+    renderCharts();
+  }
+
+  let resizeFrame = 0;
+  new ResizeObserver(() => {
+    cancelAnimationFrame(resizeFrame);
+    resizeFrame = requestAnimationFrame(renderCharts);
+  }).observe($('.charts'));
+
+  // ---- range and toolbar -------------------------------------------------------------------
+
+  function showRange() {
+    for (const button of document.querySelectorAll('[data-range]')) button.setAttribute('aria-checked', String(button.dataset.range === state.range));
+  }
+
+  for (const button of document.querySelectorAll('[data-range]')) {
+    button.addEventListener('click', () => {
+      if (state.range === button.dataset.range) return;
+      state.range = button.dataset.range;
+      showRange();
+      save();
+      vscode.postMessage({ type: 'range', range: state.range });
+    });
+  }
+
+  for (const button of document.querySelectorAll('[data-command]')) {
+    button.addEventListener('click', () => {
+      const command = button.dataset.command;
+      vscode.postMessage(command === 'openBodies' ? { type: 'command', command, id: state.selected } : { type: 'command', command });
+    });
+  }
+
+  function renderSettings(settings) {
+    state.settings = settings;
+    updateCount();
+    const problems = settings.priceProblems || [];
+    notice.hidden = problems.length === 0;
+    notice.textContent = problems.length === 0 ? '' : `claudeProxy.prices is invalid, the last valid prices are used: ${problems.join('; ')}`;
+  }
+
+  // ---- detail ------------------------------------------------------------------------------
+
+  function fact(list, term, value) {
+    list.appendChild(node('dt', '', term));
+    list.appendChild(node('dd', '', value));
+  }
+
+  function renderDetail(message) {
+    if (message.id !== state.selected) return;
+    detail.hidden = false;
+    const row = message.row;
+    $('#detail-title').textContent = row ? `${F.modelPair(row.claudeModel, row.openaiModel)} · ${F.time(row.time)}` : 'Request';
+    const facts = $('#detail-facts');
+    facts.replaceChildren();
+    if (row) {
+      fact(facts, 'Time', new Date(row.time).toLocaleString());
+      fact(facts, 'Route', `${row.route || '—'} (${row.api === 'responses' ? 'Responses API' : row.api === 'chat' ? 'Chat Completions' : 'no API'})${row.stream ? ', streaming' : ''}`);
+      fact(facts, 'Status', statusText(row));
+      fact(facts, 'Time to first token', F.ms(row.firstTokenMs));
+      fact(facts, 'Total time', F.ms(row.durationMs));
+      fact(facts, 'Tokens', `${F.int(row.inputTokens)} in (${F.int(row.cachedTokens)} cached), ${F.int(row.outputTokens)} out (${F.int(row.reasoningTokens)} reasoning)`);
+      fact(facts, 'Estimated cost', F.cost(row.costUsd));
+    }
+    state.exchange = message.exchange;
+    const note = $('#detail-note');
+    note.hidden = !message.note;
+    note.textContent = message.note || '';
+    $('#detail-tabs').hidden = !message.exchange;
+    $('#detail-body').hidden = !message.exchange;
+    $('#detail-open').hidden = !message.exchange;
+    $('#detail-settings').hidden = Boolean(message.exchange) || state.settings.keepBodies;
+    showPart();
+    detail.scrollIntoView({ block: 'nearest' });
+  }
+
+  function showPart() {
+    for (const tab of document.querySelectorAll('[data-part]')) tab.setAttribute('aria-selected', String(tab.dataset.part === state.part));
+    $('#detail-body').textContent = state.exchange ? state.exchange[state.part] : '';
+  }
+
+  for (const tab of document.querySelectorAll('[data-part]')) {
+    tab.addEventListener('click', () => {
+      state.part = tab.dataset.part;
+      save();
+      showPart();
+    });
+  }
+
+  $('#detail-close').addEventListener('click', () => {
+    detail.hidden = true;
+    state.selected = undefined;
+    state.exchange = undefined;
+    for (const tr of tbody.querySelectorAll('tr[aria-selected="true"]')) tr.setAttribute('aria-selected', 'false');
+  });
+
+  // ---- messages ----------------------------------------------------------------------------
+
+  window.addEventListener('message', (event) => {
+    const message = event.data;
+    if (!message || typeof message.type !== 'string') return;
+    switch (message.type) {
+      case 'snapshot':
+        state.historySize = message.historySize;
+        renderSettings(message.settings);
+        setRows(message.rows);
+        renderStats(message.stats);
+        if (state.selected && !state.rows.has(state.selected)) $('#detail-close').click();
+        app.setAttribute('aria-busy', 'false');
+        document.body.dataset.ready = 'true';
+        break;
+      case 'append':
+        state.historySize = message.historySize;
+        prependRows(message.rows);
+        renderStats(message.stats);
+        break;
+      case 'stats':
+        renderStats(message.stats);
+        break;
+      case 'settings':
+        renderSettings(message.settings);
+        break;
+      case 'detail':
+        renderDetail(message);
+        break;
+      case 'bodiesDropped':
+        for (const id of message.ids) state.rows.get(id)?.classList.remove('has-body');
+        break;
+    }
+  });
+
+  showRange();
+  vscode.postMessage({ type: 'ready' });
+  if (state.range !== 'session') vscode.postMessage({ type: 'range', range: state.range });
+})();
