@@ -1,6 +1,7 @@
 // The commands (category "Claude Proxy") and the status-bar quick pick.
 import * as vscode from 'vscode';
 import type { ClearOptions, Dashboard, ExportOptions } from './dashboard/dashboard';
+import { configureClaudeCodeExtension, syncClaudeCodeExtension } from './claude-code-extension';
 import { claudeEnvironment, exportLines, shells, type Shell } from './environment';
 import type { ProxyLog } from './log';
 import { askForKey, type ProxyController } from './proxy-controller';
@@ -30,6 +31,11 @@ export function registerCommands(controller: ProxyController, log: ProxyLog, das
     { id: 'claudeProxy.openTerminal', title: 'Open Claude Code Terminal', icon: 'terminal', run: () => openClaudeTerminal(controller) },
     { id: 'claudeProxy.setOpenAIKey', title: 'Set OpenAI API Key', icon: 'key', run: (key?: string) => setKey(controller, key) },
     { id: 'claudeProxy.rotateToken', title: 'Rotate Proxy Token', icon: 'refresh', run: () => rotateToken(controller) },
+    // Takes { confirmed: true } to skip the warning (tests and scripts).
+    {
+      id: 'claudeProxy.configureClaudeCodeExtension', title: 'Configure Claude Code Extension', icon: 'extensions',
+      run: async (options?: { confirmed?: boolean }) => configureClaudeCodeExtension(await requireConnection(controller), options?.confirmed === true),
+    },
     { id: 'claudeProxy.showLog', title: 'Show Log', icon: 'output', run: () => log.show() },
   ];
   const disposables = commands.map((command) => vscode.commands.registerCommand(command.id, async (...args: unknown[]) => {
@@ -125,5 +131,7 @@ async function setKey(controller: ProxyController, preset?: string): Promise<boo
 
 async function rotateToken(controller: ProxyController): Promise<void> {
   await controller.rotateToken();
+  const connection = controller.connection();
+  if (connection) await syncClaudeCodeExtension(connection);
   void vscode.window.showInformationMessage('Claude Proxy: new proxy token. New terminals get it; reopen terminals opened before, and run Export Environment again for external shells.');
 }

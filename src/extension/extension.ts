@@ -2,6 +2,7 @@
 // claudeProxy.autoStart is false) without waiting for it, so activation stays cheap; the proxy
 // core loads `openai` and the tokenizer only on the first request.
 import * as vscode from 'vscode';
+import { offerClaudeCodeExtension } from './claude-code-extension';
 import { registerCommands } from './commands';
 import type { UsageEntry } from '../usage/usage-entry';
 import { Dashboard } from './dashboard/dashboard';
@@ -58,6 +59,13 @@ export function activate(context: vscode.ExtensionContext): ClaudeProxyApi {
   void dashboard.load();
 
   const ready = proxy.autoStart ? proxy.start(false).catch((error) => log.error(`Auto-start failed: ${(error as Error).message}`)) : Promise.resolve();
+  // The Claude Code extension ignores the terminal environment: offer, once, to configure it.
+  const offer = proxy.onDidChangeState((state) => {
+    if (state.kind !== 'running') return;
+    offer.dispose();
+    void offerClaudeCodeExtension(context.globalState, () => proxy.connection()).catch((error) => log.warn(`Claude Code extension: ${(error as Error).message}`));
+  });
+  context.subscriptions.push(offer);
   const activationMs = Math.round((performance.now() - started) * 10) / 10;
   log.info(`Activated in ${activationMs} ms (VS Code ${vscode.version}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})${proxy.autoStart ? '' : '; claudeProxy.autoStart is off'}`);
 

@@ -297,6 +297,14 @@ describe('Claude Proxy extension', () => {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  it('"Configure Claude Code Extension" is offered as a command and says clearly when that extension is not installed', async () => {
+    assert.ok((await vscode.commands.getCommands(true)).includes('claudeProxy.configureClaudeCodeExtension'));
+    const result = await vscode.commands.executeCommand('claudeProxy.configureClaudeCodeExtension', { confirmed: true });
+    assert.equal(result, undefined, 'nothing written without the Claude Code extension');
+    assert.ok(testing.recentLog().some((line) => /Configure Claude Code Extension failed: the Claude Code extension \(anthropic\.claude-code\) is not installed/.test(line)));
+    assert.equal(vscode.workspace.getConfiguration('claudeCode').get('environmentVariables'), undefined);
+  });
+
   it('a new claudeProxy.port restarts the proxy there, and the terminal environment follows', async () => {
     const before = running();
     const port = await freePort();

@@ -37,7 +37,7 @@ test('package.json contributes every command under the "Claude Proxy" category, 
   });
   for (const title of ['Start Claude proxy', 'Stop Claude proxy', 'Restart Claude proxy', 'Run Self-Tests', 'Export Environment',
     'Open Claude Code Terminal', 'Set OpenAI API Key', 'Rotate Proxy Token', 'Show Log',
-    'Show Dashboard', 'Export Usage History', 'Clear Usage History']) {
+    'Show Dashboard', 'Export Usage History', 'Clear Usage History', 'Configure Claude Code Extension']) {
     assert.ok(titles.includes(title), `missing command "${title}"`);
   }
   assert.deepEqual(manifest.activationEvents, ['onStartupFinished']);

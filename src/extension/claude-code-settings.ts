@@ -1,0 +1,43 @@
+// The Claude Code VS Code extension starts its own `claude` process and ignores the terminal
+// environment; it takes variables from its setting `claudeCode.environmentVariables`, a list of
+// {name, value}. Pure functions here (no `vscode`), so they are tested in plain Node.
+export const CLAUDE_CODE_EXTENSION_ID = 'anthropic.claude-code';
+export const CLAUDE_CODE_SECTION = 'claudeCode';
+export const CLAUDE_CODE_VARIABLES = 'environmentVariables';
+
+export interface NamedVariable {
+  name: string;
+  value: string;
+}
+
+const PROXY_NAMES = new Set(['ANTHROPIC_BASE_URL', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_API_KEY']);
+
+/** The user's list with the proxy's variables set: other entries stay as they were. A real
+ *  Anthropic key is blanked, as in the terminal, so it is neither sent nor preferred. */
+export function withProxyVariables(existing: unknown, url: string, token: string): NamedVariable[] {
+  return [
+    ...otherVariables(existing),
+    { name: 'ANTHROPIC_BASE_URL', value: url },
+    { name: 'ANTHROPIC_AUTH_TOKEN', value: token },
+    { name: 'ANTHROPIC_API_KEY', value: '' },
+  ];
+}
+
+/** The user's list without the proxy's variables. */
+export function withoutProxyVariables(existing: unknown): NamedVariable[] {
+  return otherVariables(existing);
+}
+
+/** True when the list points Claude Code at a proxy on this machine (one we configured). */
+export function pointsAtLocalProxy(existing: unknown): boolean {
+  return asVariables(existing).some((variable) => variable.name === 'ANTHROPIC_BASE_URL' && /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/?$/.test(variable.value));
+}
+
+function otherVariables(existing: unknown): NamedVariable[] {
+  return asVariables(existing).filter((variable) => !PROXY_NAMES.has(variable.name));
+}
+
+function asVariables(existing: unknown): NamedVariable[] {
+  if (!Array.isArray(existing)) return [];
+  return existing.filter((item): item is NamedVariable => typeof item?.name === 'string' && typeof item?.value === 'string');
+}
