@@ -14,6 +14,7 @@ import { UsageService } from '../../../src/extension/dashboard/usage-service';
 import type { ClaudeProxyApi, TestingApi } from '../../../src/extension/extension';
 import { costOf, defaultPrices } from '../../../src/usage/prices';
 import { startFakeOpenAI, type FakeOpenAI } from '../../fake-openai';
+import { waitFor as waitUntil } from '../lib/wait';
 
 const EXTENSION_ID = 'claude-openai-proxy.claude-openai-proxy';
 
@@ -27,20 +28,7 @@ const update = (key: string, value: unknown) => config().update(key, value, vsco
 const usage = () => testing.dashboard().usage;
 const token = () => testing.terminalEnvironment().ANTHROPIC_AUTH_TOKEN;
 
-async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 15_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value as NonNullable<T>;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? ` (${(lastError as Error).message})` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const waitFor = <T>(what: string, check: () => T | Promise<T>, timeoutMs = 15_000) => waitUntil(what, check, timeoutMs, 50);
 
 function proxyUrl(): string {
   const state = api.state;

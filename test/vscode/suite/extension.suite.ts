@@ -13,6 +13,7 @@ import type { SelfTestReport } from '../../../src/extension/self-test';
 import { defaultRouteTable } from '../../../src/proxy/route/table';
 import { ProxyServer } from '../../../src/proxy/server/proxy-server';
 import { startFakeOpenAI, type FakeOpenAI, type ScriptedAnswer } from '../../fake-openai';
+import { waitFor as waitUntil } from '../lib/wait';
 
 const EXTENSION_ID = 'claude-openai-proxy.claude-openai-proxy';
 const INHERITED_ANTHROPIC_KEY = process.env.ANTHROPIC_API_KEY;
@@ -24,20 +25,7 @@ let fake: FakeOpenAI;
 const config = () => vscode.workspace.getConfiguration('claudeProxy');
 const update = (key: string, value: unknown) => config().update(key, value, vscode.ConfigurationTarget.Global);
 
-async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 20_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value as NonNullable<T>;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? ` (${(lastError as Error).message})` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const waitFor = <T>(what: string, check: () => T | Promise<T>, timeoutMs = 20_000) => waitUntil(what, check, timeoutMs, 100);
 
 function running(): { url: string; port: number } {
   const state = api.state;
