@@ -18,6 +18,8 @@ export interface UsageSummary {
   outputTokens: number;
   reasoningTokens: number;
   costUsd: number;
+  /** Requests whose model has no price: their cost is unknown and left out of costUsd. */
+  unpriced: number;
   /** Cached input tokens over all input tokens, 0..1. */
   cacheHitRate: number;
   perModel: ModelTotals[];
@@ -25,7 +27,7 @@ export interface UsageSummary {
 
 export function summarize(entries: readonly UsageEntry[]): UsageSummary {
   const perModel = new Map<string, ModelTotals>();
-  const summary: UsageSummary = { requests: 0, errors: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0, costUsd: 0, cacheHitRate: 0, perModel: [] };
+  const summary: UsageSummary = { requests: 0, errors: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0, costUsd: 0, unpriced: 0, cacheHitRate: 0, perModel: [] };
   for (const entry of entries) {
     summary.requests++;
     if (entry.status !== 200 || entry.outcome !== 'ok') summary.errors++;
@@ -34,6 +36,7 @@ export function summarize(entries: readonly UsageEntry[]): UsageSummary {
     summary.outputTokens += entry.outputTokens;
     summary.reasoningTokens += entry.reasoningTokens;
     summary.costUsd += entry.costUsd ?? 0;
+    if (entry.costUsd === null && entry.openaiModel !== '') summary.unpriced++;
     const totals = perModel.get(entry.openaiModel) ?? { model: entry.openaiModel, requests: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0, costUsd: 0 };
     totals.requests++;
     totals.inputTokens += entry.inputTokens;

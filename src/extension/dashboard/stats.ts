@@ -18,19 +18,8 @@ export function entriesIn(entries: readonly UsageEntry[], range: Range, session:
   return [...entries];
 }
 
-export interface Totals {
-  requests: number;
-  errors: number;
-  inputTokens: number;
-  cachedTokens: number;
-  outputTokens: number;
-  reasoningTokens: number;
-  costUsd: number;
-  /** Requests whose model has no price: their cost is unknown and left out of costUsd. */
-  unpriced: number;
-  /** Cached over all input tokens, 0..1. */
-  cacheHitRate: number;
-}
+/** The summary cards' figures: the usage summary without its per-model breakdown. */
+export type Totals = Omit<UsageSummary, 'perModel'>;
 
 export interface DashboardStats {
   range: Range;
@@ -53,18 +42,8 @@ export interface DashboardStats {
 }
 
 export function totalsOf(entries: readonly UsageEntry[]): Totals {
-  const summary: UsageSummary = summarize(entries);
-  return {
-    requests: summary.requests,
-    errors: summary.errors,
-    inputTokens: summary.inputTokens,
-    cachedTokens: summary.cachedTokens,
-    outputTokens: summary.outputTokens,
-    reasoningTokens: summary.reasoningTokens,
-    costUsd: summary.costUsd,
-    unpriced: entries.filter((entry) => entry.costUsd === null && entry.openaiModel !== '').length,
-    cacheHitRate: summary.cacheHitRate,
-  };
+  const { perModel: _perModel, ...totals } = summarize(entries);
+  return totals;
 }
 
 export function dashboardStats(entries: readonly UsageEntry[], options: { range: Range; session: string; now?: number; buckets?: number }): DashboardStats {
@@ -72,7 +51,9 @@ export function dashboardStats(entries: readonly UsageEntry[], options: { range:
   const selected = entriesIn(entries, options.range, options.session, now);
   const sessionEntries = entriesIn(entries, 'session', options.session, now);
   const todayEntries = today(entries, now);
-  const summary = summarize(selected);
+  const { perModel, ...totals } = summarize(selected);
+  const firstTokenTimes = selected.map((entry) => entry.firstTokenMs).filter((ms): ms is number => typeof ms === 'number');
+  const totalTimes = selected.map((entry) => entry.durationMs);
 
   const buckets = tokensOverTime(selected, options.buckets ?? 24);
   const models = [...new Set(selected.map((entry) => entry.openaiModel))].filter((model) => model !== '');
@@ -84,14 +65,14 @@ export function dashboardStats(entries: readonly UsageEntry[], options: { range:
   return {
     range: options.range,
     now,
-    totals: totalsOf(selected),
+    totals,
     session: totalsOf(sessionEntries),
     today: totalsOf(todayEntries),
     latency: {
-      ttftP50: percentile(selected.map((entry) => entry.firstTokenMs).filter((ms): ms is number => typeof ms === 'number'), 0.5),
-      ttftP90: percentile(selected.map((entry) => entry.firstTokenMs).filter((ms): ms is number => typeof ms === 'number'), 0.9),
-      totalP50: percentile(selected.map((entry) => entry.durationMs), 0.5),
-      totalP90: percentile(selected.map((entry) => entry.durationMs), 0.9),
+      ttftP50: percentile(firstTokenTimes, 0.5),
+      ttftP90: percentile(firstTokenTimes, 0.9),
+      totalP50: percentile(totalTimes, 0.5),
+      totalP90: percentile(totalTimes, 0.9),
     },
     tokensOverTime: {
       models,
@@ -99,7 +80,7 @@ export function dashboardStats(entries: readonly UsageEntry[], options: { range:
       buckets,
     },
     costPerModel: [...costs.values()].sort((a, b) => b.today - a.today || b.session - a.session || a.model.localeCompare(b.model)),
-    cachePerModel: summary.perModel
+    cachePerModel: perModel
       .filter((model) => model.model !== '')
       .map((model) => ({ model: model.model, inputTokens: model.inputTokens, cachedTokens: model.cachedTokens, rate: model.inputTokens > 0 ? model.cachedTokens / model.inputTokens : 0 })),
     latencyHistogram: latencyHistogram(selected),
