@@ -18,6 +18,11 @@ started=$(date +%s)
 
 log() { echo "[setup-vscode] $*" >&2; }
 
+# Run from `npm test`, this script inherits npm's own variables: npm_config_user_agent names the
+# machine's Node, and code-server's postinstall reads its Node version from that variable, not from
+# the node it runs on. Start the installs below with none of them.
+while read -r name; do unset "$name"; done < <(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/\1/p')
+
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
