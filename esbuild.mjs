@@ -26,6 +26,20 @@ const lazyModulesPlugin = {
   },
 };
 
+/**
+ * zod re-exports every locale it ships (`export * as locales`), which no bundler can shake off:
+ * about 360 KB of translated error messages, parsed at start-up and ~7 MB of RSS. The proxy only
+ * uses the English messages, which zod imports directly, so its locale index becomes empty.
+ */
+const zodWithoutLocalesPlugin = {
+  name: 'zod-without-locales',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'empty-module' } : undefined);
+    build.onLoad({ filter: /.*/, namespace: 'empty-module' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
+
 const shared = {
   bundle: true,
   platform: 'node',
@@ -40,8 +54,8 @@ const shared = {
 };
 
 const builds = [
-  { ...shared, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', plugins: [lazyModulesPlugin] },
-  { ...shared, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [lazyModulesPlugin] },
+  { ...shared, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', plugins: [lazyModulesPlugin, zodWithoutLocalesPlugin] },
+  { ...shared, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [lazyModulesPlugin, zodWithoutLocalesPlugin] },
   ...Object.entries(lazyModules).map(([module, file]) => ({ ...shared, sourcemap: false, entryPoints: [module], outfile: `dist/${file}` })),
 ].filter((options) => !options.entryPoints[0].startsWith('src/') || existsSync(options.entryPoints[0]));
 
