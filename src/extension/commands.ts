@@ -4,6 +4,7 @@ import type { ClearOptions, Dashboard, ExportOptions } from './dashboard/dashboa
 import { configureClaudeCodeExtension, syncClaudeCodeExtension } from './claude-code-extension';
 import { claudeEnvironment, exportLines, shells, type Shell } from './environment';
 import type { ProxyLog } from './log';
+import type { Prompts } from './prompts';
 import { askForKey, type ProxyController } from './proxy-controller';
 import type { SelfTestReport } from './self-test';
 
@@ -14,7 +15,7 @@ interface CommandInfo {
   run: (...args: any[]) => unknown;
 }
 
-export function registerCommands(controller: ProxyController, log: ProxyLog, dashboard?: Dashboard): vscode.Disposable[] {
+export function registerCommands(controller: ProxyController, log: ProxyLog, prompts: Prompts, dashboard?: Dashboard): vscode.Disposable[] {
   const commands: CommandInfo[] = [
     { id: 'claudeProxy.start', title: 'Start Claude proxy', icon: 'play', run: () => controller.start(true) },
     { id: 'claudeProxy.stop', title: 'Stop Claude proxy', icon: 'debug-stop', run: () => controller.stop() },
@@ -26,11 +27,11 @@ export function registerCommands(controller: ProxyController, log: ProxyLog, das
       { id: 'claudeProxy.exportUsage', title: 'Export Usage History', icon: 'save', run: (options?: ExportOptions) => dashboard.export(options ?? {}) },
       { id: 'claudeProxy.clearUsageHistory', title: 'Clear Usage History', icon: 'clear-all', run: (options?: ClearOptions) => dashboard.clear(options ?? {}) },
     ] : []),
-    { id: 'claudeProxy.runSelfTests', title: 'Run Self-Tests', icon: 'beaker', run: () => runSelfTestsWithProgress(controller, log) },
-    { id: 'claudeProxy.exportEnvironment', title: 'Export Environment', icon: 'export', run: (shell?: Shell) => exportEnvironment(controller, shell) },
+    { id: 'claudeProxy.runSelfTests', title: 'Run Self-Tests', icon: 'beaker', run: () => runSelfTestsWithProgress(controller, log, prompts) },
+    { id: 'claudeProxy.exportEnvironment', title: 'Export Environment', icon: 'export', run: (shell?: Shell) => exportEnvironment(controller, prompts, shell) },
     { id: 'claudeProxy.openTerminal', title: 'Open Claude Code Terminal', icon: 'terminal', run: () => openClaudeTerminal(controller) },
-    { id: 'claudeProxy.setOpenAIKey', title: 'Set OpenAI API Key', icon: 'key', run: (key?: string) => setKey(controller, key) },
-    { id: 'claudeProxy.rotateToken', title: 'Rotate Proxy Token', icon: 'refresh', run: () => rotateToken(controller) },
+    { id: 'claudeProxy.setOpenAIKey', title: 'Set OpenAI API Key', icon: 'key', run: (key?: string) => setKey(controller, prompts, key) },
+    { id: 'claudeProxy.rotateToken', title: 'Rotate Proxy Token', icon: 'refresh', run: () => rotateToken(controller, prompts) },
     // Takes { confirmed: true } to skip the warning (tests and scripts).
     {
       id: 'claudeProxy.configureClaudeCodeExtension', title: 'Configure Claude Code Extension', icon: 'extensions',
@@ -44,7 +45,7 @@ export function registerCommands(controller: ProxyController, log: ProxyLog, das
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);
       log.error(`${command.title} failed: ${message}`);
-      void vscode.window.showErrorMessage(`Claude Proxy: ${message}`);
+      void prompts.error(`Claude Proxy: ${message}`);
       return undefined;
     }
   }));
@@ -59,7 +60,7 @@ export function registerCommands(controller: ProxyController, log: ProxyLog, das
   return disposables;
 }
 
-async function runSelfTestsWithProgress(controller: ProxyController, log: ProxyLog): Promise<SelfTestReport> {
+async function runSelfTestsWithProgress(controller: ProxyController, log: ProxyLog, prompts: Prompts): Promise<SelfTestReport> {
   const report = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Claude Proxy self-tests', cancellable: true },
     async (progress, cancel) => {
@@ -74,8 +75,8 @@ async function runSelfTestsWithProgress(controller: ProxyController, log: ProxyL
   );
   const showLog = 'Show Log';
   const done = report.failed === 0
-    ? vscode.window.showInformationMessage(`Claude Proxy: ${report.summary}`, showLog)
-    : vscode.window.showErrorMessage(`Claude Proxy: ${report.summary}. ${report.firstFix ?? ''}`, showLog);
+    ? prompts.info(`Claude Proxy: ${report.summary}`, showLog)
+    : prompts.error(`Claude Proxy: ${report.summary}. ${report.firstFix ?? ''}`, showLog);
   void done.then((choice) => choice === showLog && log.show());
   return report;
 }
@@ -87,11 +88,9 @@ async function requireConnection(controller: ProxyController): Promise<{ url: st
   return connection;
 }
 
-async function exportEnvironment(controller: ProxyController, preset?: Shell): Promise<string | undefined> {
+async function exportEnvironment(controller: ProxyController, prompts: Prompts, preset?: Shell): Promise<string | undefined> {
   const connection = await requireConnection(controller);
-  const shell = preset ?? (await vscode.window.showQuickPick([...shells], {
-    title: 'Claude Proxy: Export Environment', placeHolder: 'Lines for which shell?',
-  })) as Shell | undefined;
+  const shell = preset ?? (await prompts.pick(shells, { title: 'Claude Proxy: Export Environment', placeHolder: 'Lines for which shell?' }));
   if (!shell) return undefined;
   const text = exportLines(shell, claudeEnvironment(connection.url, connection.token));
   await vscode.env.clipboard.writeText(text);
@@ -103,7 +102,7 @@ async function exportEnvironment(controller: ProxyController, preset?: Shell): P
     language: shell === 'PowerShell' ? 'powershell' : shell === 'cmd' ? 'bat' : shell === 'fish' ? 'fish' : 'shellscript',
   });
   await vscode.window.showTextDocument(document, { preview: true });
-  void vscode.window.showInformationMessage(`Claude Proxy: the environment for ${shell} is copied to the clipboard.`);
+  void prompts.info(`Claude Proxy: the environment for ${shell} is copied to the clipboard.`);
   return text;
 }
 
@@ -121,17 +120,17 @@ async function openClaudeTerminal(controller: ProxyController): Promise<vscode.T
   return terminal;
 }
 
-async function setKey(controller: ProxyController, preset?: string): Promise<boolean> {
+async function setKey(controller: ProxyController, prompts: Prompts, preset?: string): Promise<boolean> {
   const key = typeof preset === 'string' && preset.trim() ? preset.trim() : await askForKey();
   if (!key) return false;
   await controller.setOpenaiKey(key);
-  void vscode.window.showInformationMessage('Claude Proxy: OpenAI API key saved in SecretStorage.');
+  void prompts.info('Claude Proxy: OpenAI API key saved in SecretStorage.');
   return true;
 }
 
-async function rotateToken(controller: ProxyController): Promise<void> {
+async function rotateToken(controller: ProxyController, prompts: Prompts): Promise<void> {
   await controller.rotateToken();
   const connection = controller.connection();
   if (connection) await syncClaudeCodeExtension(connection);
-  void vscode.window.showInformationMessage('Claude Proxy: new proxy token. New terminals get it; reopen terminals opened before, and run Export Environment again for external shells.');
+  void prompts.info('Claude Proxy: new proxy token. New terminals get it; reopen terminals opened before, and run Export Environment again for external shells.');
 }

@@ -6,9 +6,11 @@ import { offerClaudeCodeExtension } from './claude-code-extension';
 import { registerCommands } from './commands';
 import type { UsageEntry } from '../usage/usage-entry';
 import { Dashboard } from './dashboard/dashboard';
+import type { LogLevel } from '../proxy/logger';
 import { ProxyLog } from './log';
+import { Prompts, type Prompt, type PromptAnswer } from './prompts';
 import { ProxyController, type ProxyState } from './proxy-controller';
-import { Secrets } from './secrets';
+import { OPENAI_KEY_SECRET, PROXY_TOKEN_SECRET, Secrets } from './secrets';
 import type { SelfTestReport } from './self-test';
 import { StatusBar } from './status-bar';
 import { TerminalEnvironment } from './terminal-env';
@@ -32,6 +34,7 @@ export interface ClaudeProxyApi {
 export interface TestingApi {
   terminalEnvironment(): Record<string, string>;
   terminalEnvironmentPersistent(): boolean;
+  terminalEnvironmentDescription(): string | undefined;
   recentLog(): string[];
   statusBarText(): string;
   openaiKeySource(): string;
@@ -40,6 +43,13 @@ export interface TestingApi {
   /** The dashboard: its usage service (history folder, entries, bodies) and its open panel. */
   dashboard(): Dashboard;
   usageEntries(): readonly UsageEntry[];
+  /** The notifications and quick picks shown (redacted), oldest first. */
+  prompts(): Prompt[];
+  /** Answers every prompt with `answer` instead of showing it; undefined shows them again. */
+  answerPrompts(answer: PromptAnswer | undefined): void;
+  /** What this extension's SecretStorage holds. */
+  storedSecrets(): Promise<{ openaiKey?: string; proxyToken?: string }>;
+  logLevel(): LogLevel;
 }
 
 let controller: ProxyController | undefined;
@@ -49,11 +59,12 @@ export function activate(context: vscode.ExtensionContext): ClaudeProxyApi {
   const started = performance.now();
   const secrets = new Secrets(context.secrets);
   const log = new ProxyLog(() => secrets.known());
+  const prompts = new Prompts((text) => log.redact(text));
   const statusBar = new StatusBar();
   const terminal = new TerminalEnvironment(context.environmentVariableCollection);
   const dashboard = (activeDashboard = new Dashboard(context.extensionUri, context.globalStorageUri, log, () => secrets.known()));
-  const proxy = (controller = new ProxyController(log, secrets, terminal, statusBar, dashboard.usage));
-  context.subscriptions.push(log, statusBar, proxy, dashboard, ...registerCommands(proxy, log, dashboard));
+  const proxy = (controller = new ProxyController(log, secrets, terminal, statusBar, prompts, dashboard.usage));
+  context.subscriptions.push(log, statusBar, proxy, dashboard, ...registerCommands(proxy, log, prompts, dashboard));
   // The history of earlier sessions, for the status-bar tooltip and the dashboard: read in the
   // background, so activation does not wait for the disk.
   void dashboard.load();
@@ -72,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): ClaudeProxyApi {
   const testing: TestingApi | undefined = context.extensionMode === vscode.ExtensionMode.Production ? undefined : {
     terminalEnvironment: () => terminal.entries(),
     terminalEnvironmentPersistent: () => terminal.persistent,
+    terminalEnvironmentDescription: () => terminal.description,
     recentLog: () => log.recent(),
     statusBarText: () => statusBar.text,
     openaiKeySource: () => proxy.openaiKeySource,
@@ -79,6 +91,10 @@ export function activate(context: vscode.ExtensionContext): ClaudeProxyApi {
     statusBarTooltip: () => statusBar.tooltipText,
     dashboard: () => dashboard,
     usageEntries: () => dashboard.usage.entries(),
+    prompts: () => prompts.recent(),
+    answerPrompts: (answer) => prompts.answerWith(answer),
+    storedSecrets: async () => ({ openaiKey: await context.secrets.get(OPENAI_KEY_SECRET), proxyToken: await context.secrets.get(PROXY_TOKEN_SECRET) }),
+    logLevel: () => log.level,
   };
   return {
     get state() {

@@ -21,6 +21,15 @@ export class ProxyLog implements Logger, vscode.Disposable {
     this.minimum = level;
   }
 
+  get level(): LogLevel {
+    return this.minimum;
+  }
+
+  /** `text` without any secret known in this window (the current and the replaced ones). */
+  redact(text: string): string {
+    return redact(text, this.secrets());
+  }
+
   debug(message: string): void {
     this.write('debug', message);
   }
@@ -52,7 +61,7 @@ export class ProxyLog implements Logger, vscode.Disposable {
 
   private write(level: Exclude<LogLevel, 'off'>, message: string): void {
     if (order.indexOf(level) < order.indexOf(this.minimum)) return;
-    const clean = redact(message, this.secrets());
+    const clean = this.redact(message);
     this.recentLines.push(`${level.toUpperCase()} ${clean}`);
     if (this.recentLines.length > KEEP) this.recentLines.splice(0, this.recentLines.length - KEEP);
     this.channel[level](clean);

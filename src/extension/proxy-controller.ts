@@ -1,11 +1,12 @@
 // Owns the proxy inside the extension host: start / stop / restart, live settings and secrets,
 // the terminal environment and the status bar. Every change goes through one queue, so a
 // settings change during a start cannot race it.
-import { createServer } from 'node:net';
 import * as vscode from 'vscode';
 import { ProxyServer } from '../proxy/server/proxy-server';
 import type { UsageService } from './dashboard/usage-service';
 import type { ProxyLog } from './log';
+import { findFreePort, isOurProxy } from './ports';
+import type { Prompts } from './prompts';
 import { OPENAI_KEY_SECRET, PROXY_TOKEN_SECRET, type KeySource, type Secrets } from './secrets';
 import { runSelfTests, type SelfTestReport } from './self-test';
 import { readSettings, SECTION, settingsDiff, type ExtensionSettings, type SettingsResult } from './settings';
@@ -46,6 +47,8 @@ export class ProxyController implements vscode.Disposable {
     private readonly secrets: Secrets,
     private readonly terminal: TerminalEnvironment,
     private readonly statusBar: StatusBar,
+    /** Notifications (redacted; answerable by the tests). */
+    private readonly prompts: Prompts,
     /** Where the usage of every request goes (the dashboard); optional for tests. */
     private readonly usage?: UsageService,
   ) {
@@ -238,7 +241,7 @@ export class ProxyController implements vscode.Disposable {
     for (const route of this.routeSummary()) this.log.info(`Route ${route.names.join(', ')}${route.patterns.length ? ` (${route.patterns.join(', ')})` : ''} -> ${route.model} (${route.api})`);
     if (!key) {
       this.log.warn('No OpenAI API key: model calls will fail until one is set');
-      void vscode.window.showWarningMessage('Claude Proxy is running without an OpenAI API key: Claude Code\'s requests will fail until you set one.', SET_KEY)
+      void this.prompts.warning('Claude Proxy is running without an OpenAI API key: Claude Code\'s requests will fail until you set one.', SET_KEY)
         .then((choice) => choice === SET_KEY && vscode.commands.executeCommand('claudeProxy.setOpenAIKey'));
     }
     this.startTicker();
@@ -264,7 +267,7 @@ export class ProxyController implements vscode.Disposable {
     if (!result.ok) {
       const message = `Invalid settings: ${result.problems.join('; ')}. The proxy keeps its last valid settings.`;
       this.log.error(message);
-      void vscode.window.showErrorMessage(`Claude Proxy: ${message}`, 'Open Settings')
+      void this.prompts.error(`Claude Proxy: ${message}`, 'Open Settings')
         .then((choice) => choice && vscode.commands.executeCommand('workbench.action.openSettings', SECTION));
       return;
     }
@@ -370,11 +373,11 @@ export class ProxyController implements vscode.Disposable {
     this.setState({ kind: 'error', message });
     this.log.error(message + (next ? ` Port ${next} is free.` : ''));
     if (!next) {
-      void vscode.window.showErrorMessage(`Claude Proxy: ${message} Choose another port in the settings.`);
+      void this.prompts.error(`Claude Proxy: ${message} Choose another port in the settings.`);
       return;
     }
     const use = `Use Port ${next}`;
-    void vscode.window.showErrorMessage(`Claude Proxy: ${message} Port ${next} is free.`, use, 'Open Settings').then(async (choice) => {
+    void this.prompts.error(`Claude Proxy: ${message} Port ${next} is free.`, use, 'Open Settings').then(async (choice) => {
       if (choice === use) await vscode.workspace.getConfiguration(SECTION).update('port', next, vscode.ConfigurationTarget.Global);
       else if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.port`);
     });
@@ -384,7 +387,7 @@ export class ProxyController implements vscode.Disposable {
     this.setState({ kind: 'error', message });
     this.log.error(message);
     const actions = action ? [action] : [];
-    void vscode.window.showErrorMessage(`Claude Proxy: ${message}`, ...actions)
+    void this.prompts.error(`Claude Proxy: ${message}`, ...actions)
       .then((choice) => choice && vscode.commands.executeCommand('workbench.action.openSettings', SECTION));
   }
 
@@ -428,31 +431,4 @@ export async function askForKey(): Promise<string | undefined> {
 
 function describeKeySource(source: KeySource): string {
   return source === 'secret-storage' ? 'from SecretStorage' : source === 'environment' ? 'from OPENAI_API_KEY' : 'none set';
-}
-
-/** Whether a Claude OpenAI Proxy that accepts `token` answers on the port (another window's). */
-export async function isOurProxy(port: number, token: string): Promise<boolean> {
-  try {
-    const base = `http://127.0.0.1:${port}`;
-    const banner = await fetch(`${base}/`, { signal: AbortSignal.timeout(2000) });
-    if (!banner.ok || !(await banner.text()).startsWith('Claude OpenAI Proxy')) return false;
-    const models = await fetch(`${base}/v1/models`, { headers: { 'x-api-key': token }, signal: AbortSignal.timeout(2000) });
-    await models.body?.cancel();
-    return models.ok;
-  } catch {
-    return false;
-  }
-}
-
-/** The first port from `from` on that 127.0.0.1 can listen on (tries 50), or undefined. */
-export async function findFreePort(from: number): Promise<number | undefined> {
-  for (let port = from; port < Math.min(from + 50, 65536); port++) {
-    const free = await new Promise<boolean>((resolve) => {
-      const probe = createServer();
-      probe.once('error', () => resolve(false));
-      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-  return undefined;
 }

@@ -1,6 +1,6 @@
 // The OpenAI key and the proxy's own client token, in SecretStorage and nowhere else.
 // OPENAI_API_KEY from the extension host's environment is the documented fallback for the key.
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { randomToken } from '../proxy/server/proxy-server';
 
 export const OPENAI_KEY_SECRET = 'claudeProxy.openaiApiKey';
@@ -8,10 +8,15 @@ export const PROXY_TOKEN_SECRET = 'claudeProxy.proxyToken';
 
 export type KeySource = 'secret-storage' | 'environment' | 'none';
 
+/** How many replaced keys and tokens stay redacted (an old token can still be in a terminal). */
+export const RETIRED_KEPT = 20;
+
 export class Secrets {
   /** Cached copies, so that the log can redact them synchronously. */
   private cachedKey: string | undefined;
   private cachedToken: string | undefined;
+  /** Keys and tokens replaced in this window, newest last. */
+  private readonly retired: string[] = [];
   readonly onDidChange: vscode.Event<vscode.SecretStorageChangeEvent>;
 
   constructor(private readonly storage: vscode.SecretStorage, private readonly environment: NodeJS.ProcessEnv = process.env) {
@@ -20,16 +25,15 @@ export class Secrets {
 
   async openaiKey(): Promise<{ key: string | undefined; source: KeySource }> {
     const stored = (await this.storage.get(OPENAI_KEY_SECRET))?.trim();
-    if (stored) return { key: (this.cachedKey = stored), source: 'secret-storage' };
+    if (stored) return { key: this.cacheKey(stored), source: 'secret-storage' };
     const fromEnvironment = this.environment.OPENAI_API_KEY?.trim();
-    if (fromEnvironment) return { key: (this.cachedKey = fromEnvironment), source: 'environment' };
-    this.cachedKey = undefined;
+    if (fromEnvironment) return { key: this.cacheKey(fromEnvironment), source: 'environment' };
+    this.cacheKey(undefined);
     return { key: undefined, source: 'none' };
   }
 
   async setOpenaiKey(key: string): Promise<void> {
-    this.cachedKey = key.trim();
-    await this.storage.store(OPENAI_KEY_SECRET, key.trim());
+    await this.storage.store(OPENAI_KEY_SECRET, this.cacheKey(key.trim())!);
   }
 
   async deleteOpenaiKey(): Promise<void> {
@@ -40,19 +44,36 @@ export class Secrets {
   /** The token clients must present; made at random the first time and kept. */
   async proxyToken(): Promise<string> {
     const stored = await this.storage.get(PROXY_TOKEN_SECRET);
-    if (stored) return (this.cachedToken = stored);
+    if (stored) return this.cacheToken(stored);
     return this.rotateProxyToken();
   }
 
   async rotateProxyToken(): Promise<string> {
-    const token = randomToken();
-    this.cachedToken = token;
+    const token = this.cacheToken(randomToken());
     await this.storage.store(PROXY_TOKEN_SECRET, token);
     return token;
   }
 
-  /** Every secret value known in this window, for redaction. */
+  /** Every secret value known in this window, replaced ones included, for redaction. */
   known(): (string | undefined)[] {
-    return [this.cachedKey, this.cachedToken, this.environment.OPENAI_API_KEY];
+    return [this.cachedKey, this.cachedToken, this.environment.OPENAI_API_KEY, ...this.retired];
+  }
+
+  private cacheKey(key: string | undefined): string | undefined {
+    this.retire(this.cachedKey, key);
+    return (this.cachedKey = key);
+  }
+
+  private cacheToken(token: string): string {
+    this.retire(this.cachedToken, token);
+    return (this.cachedToken = token);
+  }
+
+  private retire(old: string | undefined, next: string | undefined): void {
+    if (!old || old === next) return;
+    const at = this.retired.indexOf(old);
+    if (at !== -1) this.retired.splice(at, 1);
+    this.retired.push(old);
+    if (this.retired.length > RETIRED_KEPT) this.retired.splice(0, this.retired.length - RETIRED_KEPT);
   }
 }

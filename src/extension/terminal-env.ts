@@ -33,6 +33,12 @@ export class TerminalEnvironment {
     return result;
   }
 
+  /** The description shown in the terminal's environment info, or undefined when cleared. */
+  get description(): string | undefined {
+    const description = this.collection.description;
+    return typeof description === 'string' ? description : description?.value;
+  }
+
   get persistent(): boolean {
     return this.collection.persistent;
   }

@@ -3,7 +3,8 @@
 // from this folder and call the suite's run(). Each mocha test is reported as a node:test subtest.
 // Needs test/vscode/setup.sh first.   npm run test:vscode -- (or: node --import tsx --test test/vscode/extension-host.spec.ts)
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { SuiteResult } from './suite';
@@ -21,6 +22,8 @@ test('the extension-host suite passes inside code-server', { timeout: SUITE_TIME
   rmSync(resultsFile, { force: true });
 
   const proxyPort = await freePort();
+  // The suite puts a fake `claude` here; it is on the terminals' PATH as a user's would be.
+  const fakeBin = mkdtempSync(join(tmpdir(), 'cop-fake-bin-'));
   const server = await startCodeServer({
     label: 'suite',
     settings: {
@@ -30,10 +33,12 @@ test('the extension-host suite passes inside code-server', { timeout: SUITE_TIME
     },
     env: {
       CLAUDE_PROXY_SUITE_RESULTS: resultsFile,
+      CLAUDE_PROXY_TEST_BIN: fakeBin,
       // A real Anthropic key in the user's shell, which the terminal environment must blank.
       ANTHROPIC_API_KEY: 'sk-ant-inherited-from-the-shell',
       ...(process.env.CLAUDE_PROXY_SUITE_GREP ? { CLAUDE_PROXY_SUITE_GREP: process.env.CLAUDE_PROXY_SUITE_GREP } : {}),
     },
+    shellProfile: `export PATH="${fakeBin}:$PATH"`,
   });
   const browser = await launchBrowser();
   const console: string[] = [];
@@ -62,5 +67,6 @@ test('the extension-host suite passes inside code-server', { timeout: SUITE_TIME
   } finally {
     await browser.close();
     await server.stop();
+    rmSync(fakeBin, { recursive: true, force: true });
   }
 });

@@ -176,7 +176,7 @@ export class Dashboard implements vscode.Disposable {
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);
       this.log.error(`Dashboard: ${command} failed: ${message}`);
-      void vscode.window.showErrorMessage(`Claude Proxy: ${message}`);
+      void vscode.window.showErrorMessage(`Claude Proxy: ${this.log.redact(message)}`);
     }
     return undefined;
   }

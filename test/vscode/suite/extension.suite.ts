@@ -3,12 +3,13 @@
 // @vscode/test-electron elsewhere), against the real extension and the strict fake OpenAI server,
 // which runs in this same process. Order matters: each test leaves the state the next expects.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ClaudeProxyApi, TestingApi } from '../../../src/extension/extension';
+import type { Prompt } from '../../../src/extension/prompts';
 import type { SelfTestReport } from '../../../src/extension/self-test';
 import { defaultRouteTable } from '../../../src/proxy/route/table';
 import { ProxyServer } from '../../../src/proxy/server/proxy-server';
@@ -50,22 +51,69 @@ async function message(model = 'claude-sonnet-4-5', key = token()): Promise<{ st
   return { status: response.status, body: await response.json() };
 }
 
+/** Sends one message and returns the log lines written for it. */
+async function loggedRequestLines(): Promise<string[]> {
+  const served = testing.requestsServed();
+  const before = testing.recentLog().length;
+  const answer = await message();
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  // The request line is written just before the served count rises.
+  await waitFor('the request to end', () => testing.requestsServed() > served);
+  return testing.recentLog().slice(before).filter((line) => line.includes('POST /v1/messages'));
+}
+
+function parseEnv(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const at = line.indexOf('=');
+    if (at > 0) env[line.slice(0, at)] = line.slice(at + 1);
+  }
+  return env;
+}
+
 /** Opens a real integrated terminal that writes its environment to a file, and reads it. */
 async function terminalEnvironment(): Promise<Record<string, string>> {
   const dir = mkdtempSync(join(tmpdir(), 'terminal-env-'));
   const file = join(dir, 'env');
   const terminal = vscode.window.createTerminal({ name: 'env probe', shellPath: '/bin/sh', shellArgs: ['-c', `env > ${file}.tmp && mv ${file}.tmp ${file}`] });
   try {
-    const text = await waitFor('the terminal to write its environment', () => (existsSync(file) ? readFileSync(file, 'utf8') : ''), 20_000);
-    const env: Record<string, string> = {};
-    for (const line of text.split('\n')) {
-      const at = line.indexOf('=');
-      if (at > 0) env[line.slice(0, at)] = line.slice(at + 1);
-    }
-    return env;
+    return parseEnv(await waitFor('the terminal to write its environment', () => (existsSync(file) ? readFileSync(file, 'utf8') : ''), 20_000));
   } finally {
     terminal.dispose();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs "Open Claude Code Terminal" with a fake `claude` on the terminals' PATH that saves its
+ *  environment; returns that environment (so: `claude` was sent, and saw these variables). */
+async function claudeInOpenedTerminal(): Promise<Record<string, string>> {
+  const bin = process.env.CLAUDE_PROXY_TEST_BIN;
+  assert.ok(bin && existsSync(bin), 'the runner puts CLAUDE_PROXY_TEST_BIN on the terminals\' PATH');
+  const out = join(bin, `claude-env-${Date.now()}`);
+  writeFileSync(join(bin, 'claude'), `#!/bin/sh\nenv > "${out}.tmp" && mv "${out}.tmp" "${out}"\n`, { mode: 0o755 });
+  const terminal = await vscode.commands.executeCommand<vscode.Terminal>('claudeProxy.openTerminal');
+  try {
+    assert.equal(terminal?.name, 'Claude Code');
+    assert.ok(vscode.window.terminals.includes(terminal));
+    return parseEnv(await waitFor('`claude` to run in the terminal', () => (existsSync(out) ? readFileSync(out, 'utf8') : ''), 20_000));
+  } finally {
+    terminal?.dispose();
+    rmSync(out, { force: true });
+  }
+}
+
+/** Runs `action` with every notification and quick pick answered by `choose` (dismissed by
+ *  default) instead of shown; returns its result and the prompts. */
+async function withPrompts<T>(action: () => Promise<T>, choose: (prompt: Prompt) => string | undefined = () => undefined): Promise<{ result: T; shown: Prompt[] }> {
+  const shown: Prompt[] = [];
+  testing.answerPrompts((prompt) => {
+    shown.push(prompt);
+    return choose(prompt);
+  });
+  try {
+    return { result: await action(), shown };
+  } finally {
+    testing.answerPrompts(undefined);
   }
 }
 
@@ -84,6 +132,35 @@ function scriptSelfTest(routes: number): void {
 
 async function selfTest(): Promise<SelfTestReport> {
   return (await vscode.commands.executeCommand<SelfTestReport>('claudeProxy.runSelfTests'))!;
+}
+
+function listen(port: number): Promise<Server | undefined> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+/** Takes `count` consecutive ports, the one after them left free. */
+async function blockPorts(count: number): Promise<{ first: number; blockers: Server[] }> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const first = await freePort();
+    if (first + count >= 65535) continue;
+    const blockers: Server[] = [];
+    for (let port = first; port < first + count; port++) {
+      const server = await listen(port);
+      if (server) blockers.push(server);
+    }
+    const after = await listen(first + count);
+    if (blockers.length === count && after) {
+      await new Promise((resolve) => after.close(resolve));
+      return { first, blockers };
+    }
+    after?.close();
+    for (const server of blockers) server.close();
+  }
+  throw new Error('found no run of free ports');
 }
 
 function freePort(): Promise<number> {
@@ -123,16 +200,25 @@ describe('Claude Proxy extension', () => {
     assert.ok(testing.recentLog().some((line) => line.includes('Activated in')), 'the log tells the activation time');
   });
 
-  it('the status bar shows the port and the tooltip the routes', () => {
-    assert.match(testing.statusBarText(), new RegExp(`Claude Proxy :${running().port}`));
+  it('the status bar shows the port and the tooltip the routes and the served count', async () => {
+    assert.match(testing.statusBarText(), new RegExp(`Claude Proxy :${running().port}$`));
+    const tooltip = testing.statusBarTooltip();
+    assert.match(tooltip, new RegExp(`listening on ${running().url}`));
+    assert.match(tooltip, new RegExp(`0 request\\(s\\) in flight, ${testing.requestsServed()} served`));
+    const routes: { name: string; model: string; api: string }[] = (await health()).routes;
+    assert.ok(routes.length >= 2);
+    for (const route of routes) assert.match(tooltip, new RegExp(`\\| \`${route.name}\`.*\\| \`${route.model}\` \\| ${route.api} \\|`));
   });
 
-  it('environmentVariableCollection holds ANTHROPIC_BASE_URL and the token, blanks ANTHROPIC_API_KEY, and is not persisted', () => {
+  it('environmentVariableCollection holds ANTHROPIC_BASE_URL and the SecretStorage token, blanks ANTHROPIC_API_KEY, has a description, and is not persisted', async () => {
     const env = testing.terminalEnvironment();
     assert.equal(env.ANTHROPIC_BASE_URL, running().url);
     assert.match(env.ANTHROPIC_AUTH_TOKEN, /^cop-[\w-]{20,}$/);
     assert.equal(env.ANTHROPIC_API_KEY, '');
     assert.equal(testing.terminalEnvironmentPersistent(), false);
+    const description = testing.terminalEnvironmentDescription() ?? '';
+    assert.match(description, new RegExp(`port ${running().port} \\(ANTHROPIC_BASE_URL, ANTHROPIC_AUTH_TOKEN; ANTHROPIC_API_KEY blanked\\)`));
+    assert.equal((await testing.storedSecrets()).proxyToken, env.ANTHROPIC_AUTH_TOKEN, 'the token is the one in SecretStorage');
   });
 
   it('a new integrated terminal has them, and the inherited ANTHROPIC_API_KEY is blanked there', async () => {
@@ -148,6 +234,7 @@ describe('Claude Proxy extension', () => {
     assert.equal((await health()).openaiKeyConfigured, false);
     await vscode.commands.executeCommand('claudeProxy.setOpenAIKey', fake.apiKey);
     assert.equal(testing.openaiKeySource(), 'secret-storage');
+    assert.equal((await testing.storedSecrets()).openaiKey, fake.apiKey);
     await update('openaiBaseUrl', fake.url);
     await waitFor('the new base URL', async () => (await health()).upstream === fake.url);
     assert.equal((await health()).openaiKeyConfigured, true);
@@ -159,6 +246,54 @@ describe('Claude Proxy extension', () => {
     assert.ok(call, 'the proxy called the fake\'s Responses API');
     assert.equal(call.body.model, 'gpt-5-codex');
     assert.equal(call.headers.authorization, `Bearer ${fake.apiKey}`);
+  });
+
+  it('the status bar counts a request while it is in flight, and the tooltip the served ones', async () => {
+    const served = testing.requestsServed();
+    fake.script({ kind: 'text', chunks: ['one ', 'two ', 'three ', 'four'], delayMs: 1000 });
+    const response = fetch(`${running().url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': token(), 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'count' }] }),
+      signal: AbortSignal.timeout(30_000),
+    }).then((answer) => answer.text());
+    await waitFor('the request in the status bar', () => new RegExp(`:${running().port} \\$\\(sync~spin\\) 1$`).test(testing.statusBarText()), 3500);
+    assert.match(testing.statusBarTooltip(), new RegExp(`1 request\\(s\\) in flight, ${served} served`));
+    assert.match(await response, /four/);
+    await waitFor('the count back to none', () => !testing.statusBarText().includes('sync~spin')
+      && testing.statusBarTooltip().includes(`0 request(s) in flight, ${served + 1} served`));
+    assert.equal(testing.requestsServed(), served + 1);
+  });
+
+  it('each request is one log line: Claude model -> OpenAI model, API, status, latency, tokens', async () => {
+    const lines = await loggedRequestLines();
+    assert.equal(lines.length, 1, lines.join('\n'));
+    assert.match(lines[0], /^INFO POST \/v1\/messages claude-sonnet-4-5 -> gpt-5-codex \(responses\) 200 \d+ms in=\d+ cached=\d+ out=[1-9]\d*$/);
+  });
+
+  it('claudeProxy.logLevel applies live: at "warn" the request lines are dropped, back at "info" they return', async () => {
+    await update('logLevel', 'warn');
+    try {
+      await waitFor('the level to apply', () => testing.logLevel() === 'warn');
+      assert.deepEqual(await loggedRequestLines(), []);
+    } finally {
+      await update('logLevel', undefined);
+    }
+    await waitFor('the level back', () => testing.logLevel() === 'info');
+    assert.equal((await loggedRequestLines()).length, 1);
+  });
+
+  it('"Restart Claude proxy" shows "starting" in the status bar before listening again', async () => {
+    const seen: { kind: string; text: string }[] = [];
+    const subscription = api.onDidChangeState((state) => seen.push({ kind: state.kind, text: testing.statusBarText() }));
+    try {
+      await vscode.commands.executeCommand('claudeProxy.restart');
+    } finally {
+      subscription.dispose();
+    }
+    assert.deepEqual(seen.map((state) => state.kind), ['stopped', 'starting', 'running']);
+    assert.match(seen[1].text, /Claude Proxy: starting/);
+    assert.match(testing.statusBarText(), new RegExp(`Claude Proxy :${running().port}$`));
   });
 
   it('a change of claudeProxy.routes re-routes live, without a restart', async () => {
@@ -275,6 +410,25 @@ describe('Claude Proxy extension', () => {
     assert.equal((await terminalEnvironment()).ANTHROPIC_AUTH_TOKEN, fresh);
   });
 
+  it('an error notification and its log line redact the key and the token, the replaced token too', async () => {
+    const old = token();
+    await vscode.commands.executeCommand('claudeProxy.rotateToken');
+    const current = token();
+    assert.notEqual(current, old);
+    // The failure's message (ENOENT) names the path, so it holds all three.
+    const path = join(tmpdir(), 'no-such-dir', old, current, fake.apiKey, 'usage.csv');
+    const result = await vscode.commands.executeCommand('claudeProxy.exportUsage', { format: 'csv', path });
+    assert.equal(result, undefined);
+    const notification = testing.prompts().at(-1);
+    assert.equal(notification?.kind, 'error');
+    const line = testing.recentLog().findLast((entry) => entry.includes('Export Usage History failed'));
+    assert.ok(line, 'the failure is logged');
+    for (const text of [notification.message, line]) {
+      assert.match(text, /ENOENT.*no-such-dir\/\[redacted\]\/\[redacted\]\/\[redacted\]\/usage\.csv/);
+      for (const secret of [old, current, fake.apiKey]) assert.ok(!text.includes(secret), `a secret in: ${text}`);
+    }
+  });
+
   it('"Export Environment" copies the lines for an external shell', async () => {
     const text = await vscode.commands.executeCommand<string>('claudeProxy.exportEnvironment', 'bash / zsh');
     assert.ok(text);
@@ -283,6 +437,22 @@ describe('Claude Proxy extension', () => {
     assert.match(text, /unset ANTHROPIC_API_KEY/);
     assert.equal(await vscode.env.clipboard.readText(), text);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('"Export Environment" without a shell asks in a quick pick, and gives the chosen shell\'s lines', async () => {
+    const { result: text, shown } = await withPrompts(
+      () => Promise.resolve(vscode.commands.executeCommand<string>('claudeProxy.exportEnvironment')),
+      (prompt) => (prompt.kind === 'pick' ? 'fish' : undefined),
+    );
+    assert.deepEqual(shown.find((prompt) => prompt.kind === 'pick')?.choices, ['bash / zsh', 'fish', 'PowerShell', 'cmd']);
+    assert.equal(text, `set -gx ANTHROPIC_BASE_URL ${running().url}\nset -gx ANTHROPIC_AUTH_TOKEN ${token()}\nset -e ANTHROPIC_API_KEY\n`);
+    assert.equal(await vscode.env.clipboard.readText(), text);
+    assert.ok(shown.some((prompt) => prompt.kind === 'info' && prompt.message.includes('environment for fish is copied')));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+
+    const dismissed = await withPrompts(() => Promise.resolve(vscode.commands.executeCommand<string>('claudeProxy.exportEnvironment')));
+    assert.equal(dismissed.result, undefined, 'dismissing the quick pick exports nothing');
+    assert.equal(await vscode.env.clipboard.readText(), text);
   });
 
   it('"Configure Claude Code Extension" is offered as a command and says clearly when that extension is not installed', async () => {
@@ -302,22 +472,54 @@ describe('Claude Proxy extension', () => {
     await assert.rejects(fetch(`${before.url}/health`, { signal: AbortSignal.timeout(3000) }));
   });
 
-  it('a port in use is reported clearly, and choosing a free one starts the proxy', async () => {
-    const blocker: Server = createServer();
-    const taken = await freePort();
-    await new Promise<void>((resolve) => blocker.listen(taken, '127.0.0.1', resolve));
+  it('a port in use is reported clearly with the next free port; "Use Port N" writes the setting and starts there', async () => {
+    const before = running().port;
+    const { first: taken, blockers } = await blockPorts(2);
+    let atPrompt: { state: string; statusBar: string; environment: Record<string, string> } | undefined;
     try {
-      await update('port', taken);
-      await waitFor('the error state', () => api.state.kind === 'error');
-      assert.match((api.state as any).message, new RegExp(`Port ${taken} \\(claudeProxy.port\\) is already in use`));
-      assert.match(testing.statusBarText(), /error/);
-      assert.equal(testing.terminalEnvironment().ANTHROPIC_BASE_URL, undefined, 'no environment without a proxy');
-      const free = await freePort();
-      await update('port', free);
-      await waitFor('the proxy on the free port', () => api.state.kind === 'running' && (api.state as any).port === free);
+      const { shown } = await withPrompts(async () => {
+        await update('port', taken);
+        await waitFor('the proxy on a new port', () => api.state.kind === 'running' && ![taken, before].includes((api.state as any).port));
+      }, (prompt) => {
+        atPrompt ??= { state: JSON.stringify(api.state), statusBar: testing.statusBarText(), environment: testing.terminalEnvironment() };
+        return prompt.choices.find((choice) => choice.startsWith('Use Port'));
+      });
+      const next = taken + 2;
+      assert.deepEqual(shown.map((prompt) => prompt.choices), [[`Use Port ${next}`, 'Open Settings']]);
+      assert.match(shown[0].message, new RegExp(`Port ${taken} \\(claudeProxy.port\\) is already in use by another program. Port ${next} is free.`));
+      assert.match(atPrompt!.state, /"kind":"error"/);
+      assert.match(atPrompt!.statusBar, /error/);
+      assert.deepEqual(atPrompt!.environment, {}, 'no environment without a proxy');
+      assert.equal(config().inspect('port')?.globalValue, next);
+      assert.equal(running().port, next);
+      assert.equal(testing.terminalEnvironment().ANTHROPIC_BASE_URL, `http://127.0.0.1:${next}`);
+      assert.equal((await message()).status, 200);
     } finally {
-      blocker.close();
+      for (const blocker of blockers) blocker.close();
     }
+  });
+
+  it('invalid settings at start (as at activation): an error naming the setting; fixing it starts the proxy', async () => {
+    const { port } = running();
+    await vscode.commands.executeCommand('claudeProxy.stop');
+    try {
+      const { shown } = await withPrompts(async () => {
+        await update('routes', [{ name: 'claude-sonnet-4-5', api: 'chat' }]);
+        await api.start();
+      });
+      assert.equal(api.state.kind, 'error');
+      assert.match((api.state as any).message, /claudeProxy\.routes\[0\]\.model/);
+      assert.match(testing.statusBarText(), /error/);
+      const start = shown.find((prompt) => prompt.message.startsWith('Claude Proxy: Invalid settings') && !prompt.message.includes('keeps its last'));
+      assert.ok(start, shown.map((prompt) => prompt.message).join('\n'));
+      assert.equal(start.kind, 'error');
+      assert.match(start.message, /claudeProxy\.routes\[0\]\.model/);
+      assert.deepEqual(start.choices, ['Open Settings']);
+    } finally {
+      await update('routes', undefined);
+    }
+    await waitFor('the proxy to start with the fixed setting', () => api.state.kind === 'running');
+    assert.equal(running().port, port);
   });
 
   it('claudeProxy.injectEnvironment off removes the terminal environment live; on brings it back', async () => {
@@ -333,15 +535,27 @@ describe('Claude Proxy extension', () => {
     await waitFor('the environment back', () => testing.terminalEnvironment().ANTHROPIC_BASE_URL === url);
   });
 
-  it('"Open Claude Code Terminal" opens a terminal named Claude Code with the proxy\'s environment', async () => {
-    const terminal = await vscode.commands.executeCommand<vscode.Terminal>('claudeProxy.openTerminal');
+  it('"Open Claude Code Terminal" runs `claude` in a terminal with the proxy\'s environment', async () => {
+    const env = await claudeInOpenedTerminal();
+    assert.equal(env.ANTHROPIC_BASE_URL, running().url);
+    assert.equal(env.ANTHROPIC_AUTH_TOKEN, token());
+    assert.equal(env.ANTHROPIC_API_KEY, '');
+  });
+
+  it('"Open Claude Code Terminal" with claudeProxy.injectEnvironment off gives that terminal the environment itself', async () => {
+    const { url } = running();
+    const stored = (await testing.storedSecrets()).proxyToken;
+    await update('injectEnvironment', false);
     try {
-      assert.ok(terminal);
-      assert.equal(terminal.name, 'Claude Code');
-      assert.ok(vscode.window.terminals.includes(terminal));
+      await waitFor('the environment collection to empty', () => Object.keys(testing.terminalEnvironment()).length === 0);
+      const env = await claudeInOpenedTerminal();
+      assert.equal(env.ANTHROPIC_BASE_URL, url);
+      assert.equal(env.ANTHROPIC_AUTH_TOKEN, stored);
+      assert.equal(env.ANTHROPIC_API_KEY, '');
     } finally {
-      terminal?.dispose();
+      await update('injectEnvironment', undefined);
     }
+    await waitFor('the environment back', () => testing.terminalEnvironment().ANTHROPIC_BASE_URL === url);
   });
 
   it('another window\'s proxy on claudeProxy.port is used (same token), and this window takes over when it goes away', async () => {
@@ -365,11 +579,14 @@ describe('Claude Proxy extension', () => {
     await waitFor('the proxy back on its port', () => api.state.kind === 'running' && (api.state as any).port === own);
   });
 
-  it('"Stop Claude proxy" closes the port and removes the terminal environment; "Start Claude proxy" brings both back', async () => {
+  it('"Stop Claude proxy" closes the port and removes the terminal environment; "Start Claude proxy" brings both back, with the same token', async () => {
     const { url } = running();
+    const tokenBefore = token();
+    assert.equal((await testing.storedSecrets()).proxyToken, tokenBefore);
     await vscode.commands.executeCommand('claudeProxy.stop');
     assert.equal(api.state.kind, 'stopped');
     assert.deepEqual(testing.terminalEnvironment(), {});
+    assert.equal(testing.terminalEnvironmentDescription(), undefined);
     assert.match(testing.statusBarText(), /stopped/);
     await assert.rejects(fetch(`${url}/health`, { signal: AbortSignal.timeout(3000) }));
     const env = await terminalEnvironment();
@@ -380,6 +597,9 @@ describe('Claude Proxy extension', () => {
     await vscode.commands.executeCommand('claudeProxy.start');
     assert.equal(running().url, url);
     assert.equal(testing.terminalEnvironment().ANTHROPIC_BASE_URL, url);
+    assert.equal(token(), tokenBefore, 'the token survives stop and start');
+    assert.equal((await testing.storedSecrets()).proxyToken, tokenBefore);
+    assert.ok(testing.terminalEnvironmentDescription());
     assert.equal((await message()).status, 200);
   });
 });
