@@ -17,6 +17,9 @@ export function toJson(entries: readonly UsageEntry[]): string {
 
 function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = String(value);
+  let text = String(value);
+  // A text cell starting like a formula would run as one in a spreadsheet (model names and
+  // outcomes come from requests): a leading quote makes it plain text. Numbers are left alone.
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -91,6 +91,91 @@ test('the history survives a restart, skips torn lines, rotates under its size c
   await fresh.load();
   assert.equal(fresh.entries().length, 0);
   writeFileSync(current, '');
+});
+
+test('two windows share one history: each reads what the other appended, and the files stay under the cap', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'usage-shared-'));
+  const maxBytes = 6000;
+  const sizes = () => ['usage.jsonl', 'usage.1.jsonl'].reduce((sum, name) => sum + (statSync(join(folder, name), { throwIfNoEntry: false })?.size ?? 0), 0);
+  const one = new UsageHistory(folder, { maxBytes });
+  const two = new UsageHistory(folder, { maxBytes });
+  await one.load();
+  await two.load();
+  const fromOthers: string[] = [];
+  two.onDidAppend((e, own) => own || fromOthers.push(e.id));
+
+  await one.append(entry({ id: 'one-0' }));
+  assert.deepEqual((await two.append(entry({ id: 'two-0' }))), { ok: true });
+  assert.deepEqual(two.entries().map((e) => e.id), ['one-0', 'two-0'], 'the second window read the first one\'s entry before writing its own, in the file\'s order');
+  assert.deepEqual(fromOthers, ['one-0']);
+  assert.equal(await one.refresh(), 1, 'refresh() reads the tail the other window wrote');
+  assert.deepEqual(one.entries().map((e) => e.id), ['one-0', 'two-0']);
+  assert.equal(await one.refresh(), 0, 'nothing new, nothing read twice');
+
+  // Taking turns, each window alone would count only its own bytes and let the files grow to twice the cap.
+  for (let i = 1; i < 40; i++) {
+    await one.append(entry({ id: `one-${i}` }));
+    await two.append(entry({ id: `two-${i}` }));
+    assert.ok(sizes() <= maxBytes, `both files within the cap after turn ${i}: ${sizes()} bytes`);
+  }
+  assert.ok(statSync(join(folder, 'usage.1.jsonl')).size > 0, 'it rotated');
+  await one.refresh();
+  const ids = (history: UsageHistory) => history.entries().map((e) => e.id);
+  assert.equal(new Set(ids(one)).size, ids(one).length, 'no entry twice');
+  assert.equal(new Set(ids(two)).size, ids(two).length, 'no entry twice');
+  assert.deepEqual(new Set(ids(one)), new Set(ids(two)), 'both windows saw every entry');
+  const onDisk = new UsageHistory(folder, { maxBytes });
+  await onDisk.load();
+  assert.deepEqual(ids(one).slice(-onDisk.entries().length), ids(onDisk), 'the first window holds the files\' entries, in their order');
+
+  // The other window rotates the file this one was reading: the rest is read from the rotated file.
+  rmSync(folder, { recursive: true });
+  const reader = new UsageHistory(folder, { maxBytes: 3000 });
+  const writer = new UsageHistory(folder, { maxBytes: 3000 });
+  await reader.load();
+  await writer.load();
+  await reader.append(entry({ id: 'reader' }));
+  for (let i = 0; i < 5; i++) await writer.append(entry({ id: `writer-${i}` }));
+  assert.ok(statSync(join(folder, 'usage.1.jsonl')).size > 0, 'the writer rotated once');
+  await reader.refresh();
+  assert.deepEqual(ids(reader), ['reader', 'writer-0', 'writer-1', 'writer-2', 'writer-3', 'writer-4']);
+  rmSync(folder, { recursive: true, force: true });
+});
+
+test('a failing history write is told once, with the error, until a write succeeds again', async () => {
+  const parent = mkdtempSync(join(tmpdir(), 'usage-fail-'));
+  const folder = join(parent, 'storage');
+  const history = new UsageHistory(folder);
+  await history.load();
+  const told: (string | undefined)[] = [];
+  history.onDidChangeWriteError((error) => told.push(error?.message));
+  rmSync(folder, { recursive: true });
+  writeFileSync(folder, 'not a folder');
+  const first = await history.append(entry({ id: 'a' }));
+  assert.equal(first.ok, false);
+  assert.ok(!first.ok && /ENOTDIR|EEXIST|not a directory/i.test(first.error.message), first.ok ? '' : first.error.message);
+  assert.equal((await history.append(entry({ id: 'b' }))).ok, false);
+  assert.equal(told.length, 1, 'told once, not per request');
+  assert.match(told[0]!, /ENOTDIR|not a directory/i);
+  assert.ok(history.writeError);
+  assert.deepEqual(history.entries().map((e) => e.id), ['a', 'b'], 'the entries stay in memory');
+  rmSync(folder);
+  mkdirSync(folder);
+  assert.deepEqual(await history.append(entry({ id: 'c' })), { ok: true });
+  assert.deepEqual(told, [told[0], undefined], 'told again when it works again');
+  assert.equal(history.writeError, undefined);
+  rmSync(parent, { recursive: true, force: true });
+});
+
+test('CSV export: cells that start like a formula are made plain text; numbers are left alone', () => {
+  const csv = toCsv([entry({ claudeModel: '=HYPERLINK("http://x","y")', openaiModel: '+gpt', api: '-chat', route: '@route', outcome: '\tok', costUsd: -0.5 })]);
+  const row = csv.trim().split('\n')[1];
+  assert.ok(row.includes(`"'=HYPERLINK(""http://x"",""y"")"`), row);
+  assert.ok(row.includes(",'+gpt,'-chat,'@route,"), row);
+  assert.ok(row.includes(",'\tok,"), row);
+  assert.ok(row.endsWith(',-0.5'), 'a number stays a number');
+  const cells = toCsv([entry()]).trim().split('\n')[1].split(',');
+  assert.ok(cells.every((cell) => !cell.startsWith("'")), 'ordinary cells are untouched');
 });
 
 test('exports: CSV with a header and quoted cells, JSON that parses back', () => {

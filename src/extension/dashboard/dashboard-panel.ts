@@ -55,6 +55,10 @@ export class DashboardPanel implements vscode.Disposable {
     );
     const unsubscribe = host.usage.onDidChange((change) => this.changed(change));
     this.disposables.push({ dispose: unsubscribe });
+    // Other VS Code windows append to the same history: look for their entries when the panel shows.
+    this.disposables.push(panel.onDidChangeViewState((event) => {
+      if (event.webviewPanel.visible) void host.usage.refresh();
+    }));
   }
 
   reveal(): void {
@@ -86,6 +90,7 @@ export class DashboardPanel implements vscode.Disposable {
         this.snapshot();
         break;
       case 'settings':
+      case 'historyStatus':
         this.settingsChanged();
         break;
       case 'bodiesDropped':
@@ -131,6 +136,7 @@ export class DashboardPanel implements vscode.Disposable {
       case 'ready':
         this.ready = true;
         this.snapshot();
+        void this.host.usage.refresh();
         break;
       case 'range':
         this.range = message.range;

@@ -41,6 +41,17 @@ export class Dashboard implements vscode.Disposable {
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(`${SECTION}.prices`)) this.applyPrices(true);
     }));
+    // Told once per failing streak (the service says it again only after a write succeeded).
+    const unsubscribe = this.usage.onDidChange((change) => {
+      if (change.kind !== 'historyStatus') return;
+      if (change.problem === undefined) {
+        this.log.info(`The usage history is written again (${this.usage.folder})`);
+        return;
+      }
+      this.log.error(`${change.problem}. New requests are kept in memory only.`);
+      void vscode.window.showWarningMessage(`Claude Proxy: ${change.problem}. New requests are kept in memory only.`);
+    });
+    this.disposables.push({ dispose: unsubscribe });
   }
 
   /** Loads the history in the background; activation does not wait for it. */
@@ -54,7 +65,7 @@ export class Dashboard implements vscode.Disposable {
   }
 
   settings(): DashboardSettings {
-    return { keepBodies: this.usage.keepBodies, maxBodies: this.usage.maxBodies, priceProblems: this.priceProblems };
+    return { keepBodies: this.usage.keepBodies, maxBodies: this.usage.maxBodies, priceProblems: this.priceProblems, historyProblem: this.usage.historyProblem };
   }
 
   get panelOpen(): DashboardPanel | undefined {

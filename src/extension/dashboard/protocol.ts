@@ -19,6 +19,8 @@ export interface DashboardSettings {
   maxBodies: number;
   /** Problems with claudeProxy.prices, shown in the page; empty when valid. */
   priceProblems: string[];
+  /** Why the history could not be written (entries stay in memory only); absent while it can. */
+  historyProblem?: string;
 }
 
 export type HostMessage =

@@ -33,7 +33,9 @@ export type UsageChange =
   /** Everything may have changed: loaded, cleared, repriced. */
   | { kind: 'reset' }
   | { kind: 'settings' }
-  | { kind: 'bodiesDropped'; ids: string[] };
+  | { kind: 'bodiesDropped'; ids: string[] }
+  /** Writing the history started failing (entries stay in memory only), or works again (undefined). Told once per change. */
+  | { kind: 'historyStatus'; problem: string | undefined };
 
 export class UsageService {
   /** This window's session: entry ids are `${session}.${proxy start}-${request id}`. */
@@ -60,10 +62,13 @@ export class UsageService {
     this.maxBodyChars = options.maxBodyChars ?? 16 * 1024 * 1024;
     this.prices = options.prices ?? { ...defaultPrices };
     this.keep = options.keepBodies ?? false;
-    this.history.onDidAppend((entry) => {
+    this.history.onDidAppend((entry, own) => {
+      // Another window priced its entries with its own prices: costs here are from this one's.
+      if (!own) this.priceEntry(entry);
       this.version++;
       this.emit({ kind: 'append', entry });
     });
+    this.history.onDidChangeWriteError(() => this.emit({ kind: 'historyStatus', problem: this.historyProblem }));
   }
 
   get folder(): string {
@@ -80,6 +85,12 @@ export class UsageService {
 
   get priceTable(): PriceTable {
     return this.prices;
+  }
+
+  /** Why the last write of the history failed; undefined while writes succeed. */
+  get historyProblem(): string | undefined {
+    const error = this.history.writeError;
+    return error && `Could not write the usage history in ${this.options.folder}: ${error.message}`;
   }
 
   /** Reads the history of earlier sessions (once; later calls wait for the same load). */
@@ -109,8 +120,17 @@ export class UsageService {
     const entry = usageEntryOf(record, this.prices, session);
     if (!entry) return undefined;
     if (this.keep && record.exchange) this.keepBodiesOf(entry.id, record.exchange);
-    this.pending = this.pending.then(() => this.load()).then(() => this.history.append(entry)).catch(() => undefined);
+    // A history that could not be read (logged by the caller of load) still gets the entry: in
+    // memory at least, and a failed write is told through 'historyStatus'.
+    this.pending = this.pending.then(() => this.load()).catch(() => undefined).then(() => this.history.append(entry));
     return entry;
+  }
+
+  /** Reads the entries other VS Code windows appended to the shared history since the last look. */
+  async refresh(): Promise<number> {
+    await this.pending;
+    if (!this.isLoaded) return 0;
+    return this.history.refresh();
   }
 
   /** Resolves when every entry recorded so far is in memory and on disk. */
@@ -168,11 +188,17 @@ export class UsageService {
     this.emit({ kind: 'reset' });
   }
 
-  /** The history (what is in memory: everything on disk up to the memory limit) as CSV or JSON. */
+  /**
+   * The whole history as CSV or JSON: read from the files (memory holds only the newest entries),
+   * priced with the current prices, plus any entry in memory that could not be written.
+   */
   async exportText(format: 'csv' | 'json'): Promise<{ text: string; count: number }> {
     await this.flushed();
     await this.load();
-    const entries = this.history.entries();
+    const entries = await this.history.readAll();
+    for (const entry of entries) this.priceEntry(entry);
+    const onDisk = new Set(entries.map((entry) => entry.id));
+    for (const entry of this.history.entries()) if (!onDisk.has(entry.id)) entries.push(entry);
     return { text: format === 'csv' ? toCsv(entries) : toJson(entries), count: entries.length };
   }
 
@@ -186,9 +212,11 @@ export class UsageService {
   }
 
   private reprice(): void {
-    for (const entry of this.history.entries() as UsageEntry[]) {
-      entry.costUsd = entry.openaiModel ? costOf(entry, priceOf(entry.openaiModel, this.prices)) ?? null : null;
-    }
+    for (const entry of this.history.entries() as UsageEntry[]) this.priceEntry(entry);
+  }
+
+  private priceEntry(entry: UsageEntry): void {
+    entry.costUsd = entry.openaiModel ? costOf(entry, priceOf(entry.openaiModel, this.prices)) ?? null : null;
   }
 
   private keepBodiesOf(id: string, exchange: NonNullable<RequestRecord['exchange']>): void {

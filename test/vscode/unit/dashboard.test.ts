@@ -2,7 +2,7 @@
 // behind the charts, claudeProxy.prices, the usage service (history, bodies, prices, export), the
 // status-bar line, the webview's own format helpers, and the webview assets' ground rules.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -312,6 +312,52 @@ test('usage service: new prices reprice the entries; clear empties memory and di
     assert.equal(reloaded.entries().length, 0, 'cleared for good');
   } finally {
     rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test('usage service: export reads the files (not only the entries memory holds); a failing write is told once; other windows\' entries show up', async () => {
+  const parent = mkdtempSync(join(tmpdir(), 'usage-service-'));
+  const folder = join(parent, 'storage');
+  try {
+    const usage = new UsageService({ folder, secrets: () => [], memoryLimit: 3 });
+    const changes: UsageChange[] = [];
+    usage.onDidChange((change) => changes.push(change));
+    const recordUsage = usage.recorder();
+    for (let i = 0; i < 5; i++) recordUsage(record());
+    await usage.flushed();
+    assert.equal(usage.entries().length, 3, 'memory holds the newest 3');
+    const csv = await usage.exportText('csv');
+    assert.equal(csv.count, 5, 'the export has all 5 on disk');
+    assert.equal(JSON.parse((await usage.exportText('json')).text).length, 5);
+
+    // Another window (another service on the same folder) writes: refresh() reads its entries, priced here.
+    const other = new UsageService({ folder, secrets: () => [], prices: { 'gpt-5-mini': { input: 1000, cachedInput: 0, output: 0 } } });
+    other.record(record());
+    await other.flushed();
+    assert.equal(await usage.refresh(), 1);
+    const picked = usage.entries().at(-1)!;
+    assert.ok(picked.id.startsWith(`${other.session}.`));
+    assert.equal(picked.costUsd, usage.entries()[0].costUsd, 'priced with this window\'s prices');
+    assert.equal(changes.filter((change) => change.kind === 'append').length, 6);
+
+    rmSync(folder, { recursive: true });
+    writeFileSync(folder, 'a file where the folder was');
+    recordUsage(record());
+    recordUsage(record());
+    await usage.flushed();
+    const told = changes.filter((change) => change.kind === 'historyStatus');
+    assert.equal(told.length, 1, 'told once, not per request');
+    assert.ok(told[0].kind === 'historyStatus' && /Could not write the usage history in .*storage: .*(ENOTDIR|not a directory)/.test(told[0].problem ?? ''), JSON.stringify(told[0]));
+    assert.equal(usage.historyProblem, told[0].kind === 'historyStatus' ? told[0].problem : '');
+    assert.equal(usage.entries().length, 3, 'new requests still reach memory (and the dashboard)');
+    rmSync(folder);
+    mkdirSync(folder);
+    recordUsage(record());
+    await usage.flushed();
+    assert.deepEqual(changes.filter((change) => change.kind === 'historyStatus').at(-1), { kind: 'historyStatus', problem: undefined });
+    assert.equal(usage.historyProblem, undefined);
+  } finally {
+    rmSync(parent, { recursive: true, force: true });
   }
 });
 
