@@ -2,6 +2,8 @@
 // per model), grouped horizontal bars (cost per model, session and today), a ring (cache-hit
 // rate) and a histogram (latency). Colours come from CSS classes bound to VS Code's chart colour
 // variables, so a theme change recolours them without a redraw. Every mark has a <title>.
+// A redraw patches the marks already there (same nodes, new attributes) instead of replacing
+// them, so that a live update moves bars rather than making the chart blink.
 (function (root) {
   'use strict';
   const SVG = 'http://www.w3.org/2000/svg';
@@ -22,7 +24,43 @@
     return node;
   }
 
-  /** Clears the SVG, sizes it to its box, and gives back its width and height. */
+  /** Which marks stand for the same thing from one drawing to the next: kind, class and series. */
+  function keyOf(node) {
+    return `${node.tagName}|${node.getAttribute('class') || ''}|${node.getAttribute('data-model') || ''}|${node.getAttribute('data-series') || ''}`;
+  }
+
+  /** Makes `target` look like `source` (a fresh, detached mark): attributes, then text or children. */
+  function update(target, source) {
+    for (const { name, value } of [...source.attributes]) if (target.getAttribute(name) !== value) target.setAttribute(name, value);
+    for (const { name } of [...target.attributes]) if (!source.hasAttribute(name)) target.removeAttribute(name);
+    if (source.children.length > 0) patch(target, [...source.children]);
+    else if (target.children.length > 0 || target.textContent !== source.textContent) target.textContent = source.textContent;
+    return target;
+  }
+
+  /**
+   * Puts `marks` into `parent` in order, reusing its nodes: the n-th mark of a key updates the
+   * n-th node of that key in place; nodes left over go, marks without a node come in.
+   */
+  function patch(parent, marks) {
+    const pool = new Map();
+    for (const child of [...parent.children]) {
+      const key = keyOf(child);
+      if (!pool.has(key)) pool.set(key, []);
+      pool.get(key).push(child);
+    }
+    let previous = null;
+    for (const mark of marks) {
+      const reused = (pool.get(keyOf(mark)) || []).shift();
+      const node = reused ? update(reused, mark) : mark;
+      const next = previous ? previous.nextSibling : parent.firstChild;
+      if (next !== node) parent.insertBefore(node, next);
+      previous = node;
+    }
+    for (const left of pool.values()) for (const node of left) node.remove();
+  }
+
+  /** Sizes the SVG to its box, and gives back its width and height. */
   function canvas(svg, height) {
     const parent = svg.parentElement;
     let box = parent ? parent.clientWidth : 0;
@@ -31,10 +69,9 @@
       box -= (parseFloat(style.paddingLeft) || 0) + (parseFloat(style.paddingRight) || 0);
     }
     const width = Math.max(240, Math.floor(box) || 360);
-    svg.setAttribute('width', String(width));
-    svg.setAttribute('height', String(height));
-    svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-    // One replaceChildren: the old drawing goes and the new one comes in the same frame.
+    for (const [name, value] of [['width', String(width)], ['height', String(height)], ['viewBox', `0 0 ${width} ${height}`]]) {
+      if (svg.getAttribute(name) !== value) svg.setAttribute(name, value);
+    }
     return { width, height };
   }
 
@@ -67,7 +104,7 @@
     const total = (bucket) => data.models.reduce((sum, model) => sum + (bucket.tokens[model] || 0), 0);
     const max = buckets.reduce((top, bucket) => Math.max(top, total(bucket)), 0);
     if (buckets.length === 0 || max === 0) {
-      svg.replaceChildren(...emptyText(svg, width, height, 'No tokens in this range yet'));
+      patch(svg, emptyText(svg, width, height, 'No tokens in this range yet'));
       return 0;
     }
     const left = 48;
@@ -101,7 +138,7 @@
       const x = index === 0 ? left : index === buckets.length - 1 ? left + plotWidth : left + (index + 0.5) * slot;
       marks.push(el('text', { x, y: height - 6, class: 'tick', 'text-anchor': anchor }, F.axisTime(buckets[index].start, data.bucketMs)));
     }
-    svg.replaceChildren(...marks);
+    patch(svg, marks);
     return bars;
   }
 
@@ -111,7 +148,7 @@
     const rowHeight = 30;
     const { width, height } = canvas(svg, Math.max(190, 16 + shown.length * rowHeight + 8));
     if (shown.length === 0) {
-      svg.replaceChildren(...emptyText(svg, width, height, rows.length > 0 ? 'No cost: these models have no price (claudeProxy.prices)' : 'No cost yet'));
+      patch(svg, emptyText(svg, width, height, rows.length > 0 ? 'No cost: these models have no price (claudeProxy.prices)' : 'No cost yet'));
       return 0;
     }
     const left = Math.min(150, Math.max(80, 8 + 6.5 * Math.max(...shown.map((row) => row.model.length))));
@@ -133,7 +170,7 @@
         bars++;
       });
     });
-    svg.replaceChildren(...marks);
+    patch(svg, marks);
     return bars;
   }
 
@@ -141,7 +178,7 @@
   function cacheHitRate(svg, totals, perModel, colorOf) {
     const { width, height } = canvas(svg, 190);
     if (!totals || totals.inputTokens === 0) {
-      svg.replaceChildren(...emptyText(svg, width, height, 'No input tokens in this range yet'));
+      patch(svg, emptyText(svg, width, height, 'No input tokens in this range yet'));
       return 0;
     }
     const marks = [];
@@ -169,7 +206,7 @@
         marks.push(el('text', { x: left + plotWidth + 6, y: y + 9, class: 'value', 'dominant-baseline': 'middle' }, F.percent(model.rate)));
       });
     }
-    svg.replaceChildren(...marks);
+    patch(svg, marks);
     return 1 + perModel.length;
   }
 
@@ -178,7 +215,7 @@
     const { width, height } = canvas(svg, 190);
     const max = bins.reduce((top, bin) => Math.max(top, bin.count), 0);
     if (max === 0) {
-      svg.replaceChildren(...emptyText(svg, width, height, 'No requests in this range yet'));
+      patch(svg, emptyText(svg, width, height, 'No requests in this range yet'));
       return 0;
     }
     const left = 36;
@@ -205,9 +242,9 @@
       marks.push(el('text', { x: x + barWidth / 2, y: y - 4, class: 'value', 'text-anchor': 'middle' }, String(bin.count)));
       bars++;
     });
-    svg.replaceChildren(...marks);
+    patch(svg, marks);
     return bars;
   }
 
-  root.DashboardCharts = { tokensOverTime, costPerModel, cacheHitRate, latency, seriesClass };
+  root.DashboardCharts = { tokensOverTime, costPerModel, cacheHitRate, latency, seriesClass, patch };
 })(self);

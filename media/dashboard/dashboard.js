@@ -1,6 +1,9 @@
 // The dashboard page. It asks for a snapshot once ready, then applies the extension's deltas in
-// place: new rows go on top of the table, the cards and the charts are redrawn from the stats
-// that come with them. Text only ever goes in with textContent (no HTML from data).
+// place, so that a live update does not flicker: new rows go on top of the table and the rows
+// already there keep their nodes (a snapshot refills only rows whose data changed); the cards
+// keep their nodes and change text only where it changed; a chart is redrawn only when its data
+// (or its width) changed, and then patched mark by mark (charts.js). Text only ever goes in with
+// textContent (no HTML from data).
 (function () {
   'use strict';
   const vscode = acquireVsCodeApi();
@@ -54,17 +57,20 @@
     return row.outcome && row.outcome !== 'ok' ? `${row.status} ${row.outcome}` : String(row.status);
   }
 
-  function makeRow(row) {
-    const tr = node('tr');
+  /** Fills a row's cells from its data; a row whose data did not change is left alone. */
+  function fillRow(tr, row) {
+    const signature = JSON.stringify(row);
+    if (tr.rowData === signature) return tr;
+    tr.rowData = signature;
     tr.dataset.id = row.id;
     tr.tabIndex = 0;
-    tr.setAttribute('aria-selected', String(row.id === state.selected));
     const failed = row.status !== 200 || row.outcome !== 'ok';
-    if (failed) tr.classList.add('failed');
+    tr.classList.toggle('failed', failed);
+    const cells = [];
     const cell = (text, className, title) => {
       const td = node('td', className, text);
       if (title) td.title = title;
-      tr.appendChild(td);
+      cells.push(td);
       return td;
     };
     cell(F.time(row.time), 'time', new Date(row.time).toLocaleString());
@@ -85,20 +91,33 @@
     cell(F.int(row.outputTokens), 'num');
     cell(F.int(row.reasoningTokens), 'num');
     cell(F.cost(row.costUsd), 'num cost', row.costUsd === null ? `No price for ${row.openaiModel || 'this request'}: add one in claudeProxy.prices` : 'Estimated from claudeProxy.prices');
-    if (row.hasBody) tr.classList.add('has-body');
+    tr.replaceChildren(...cells);
+    tr.classList.toggle('has-body', row.hasBody);
     tr.title = row.hasBody ? 'Click for the request and the response' : 'Click for the details';
     return tr;
   }
 
+  function makeRow(row) {
+    const tr = fillRow(node('tr'), row);
+    tr.setAttribute('aria-selected', String(row.id === state.selected));
+    return tr;
+  }
+
+  /** The snapshot's rows, newest on top: rows already shown keep their nodes. */
   function setRows(rows) {
-    state.rows.clear();
-    const fragment = document.createDocumentFragment();
+    const previous = state.rows;
+    state.rows = new Map();
+    let next = tbody.firstElementChild;
     for (let index = rows.length - 1; index >= 0; index--) {
-      const tr = makeRow(rows[index]);
-      state.rows.set(rows[index].id, tr);
-      fragment.appendChild(tr);
+      const row = rows[index];
+      const kept = previous.get(row.id);
+      const tr = kept ? fillRow(kept, row) : makeRow(row);
+      previous.delete(row.id);
+      state.rows.set(row.id, tr);
+      if (next === tr) next = tr.nextElementSibling;
+      else tbody.insertBefore(tr, next);
     }
-    tbody.replaceChildren(fragment);
+    for (const tr of previous.values()) tr.remove();
     updateCount();
   }
 
@@ -155,37 +174,59 @@
 
   // ---- cards and charts --------------------------------------------------------------------
 
+  /** Sets a text only when it differs: an unchanged card is not touched at all. */
+  function setText(element, text) {
+    if (element.textContent !== text) element.textContent = text;
+  }
+
+  /** One summary card, made on the first stats and updated in place after that. */
   function card(key, label, value, sub, title) {
-    const box = node('div', 'card');
-    box.dataset.card = key;
-    if (title) box.title = title;
-    box.appendChild(node('div', 'card-label', label));
-    box.appendChild(node('div', 'card-value', value));
-    box.appendChild(node('div', 'card-sub', sub || '\u00a0'));
-    return box;
+    let box = cards.querySelector(`[data-card="${key}"]`);
+    if (!box) {
+      box = node('div', 'card');
+      box.dataset.card = key;
+      box.append(node('div', 'card-label'), node('div', 'card-value'), node('div', 'card-sub'));
+      cards.appendChild(box);
+    }
+    if (box.title !== (title || '')) box.title = title || '';
+    setText(box.children[0], label);
+    setText(box.children[1], value);
+    setText(box.children[2], sub || '\u00a0');
   }
 
   function renderCards(stats) {
     const t = stats.totals;
     const rangeName = { session: 'this session', today: 'today', all: 'all history' }[stats.range];
-    cards.replaceChildren(
-      card('requests', 'Requests', F.int(t.requests), t.errors > 0 ? `${F.int(t.errors)} failed` : `none failed, ${rangeName}`),
-      card('input', 'Input tokens', F.compact(t.inputTokens), `${F.compact(t.cachedTokens)} cached`, `${F.int(t.inputTokens)} input tokens, ${F.int(t.cachedTokens)} of them cached`),
-      card('output', 'Output tokens', F.compact(t.outputTokens), `${F.compact(t.reasoningTokens)} reasoning`, `${F.int(t.outputTokens)} output tokens, ${F.int(t.reasoningTokens)} of them reasoning`),
-      card('cost', 'Estimated cost', F.cost(t.costUsd), t.unpriced > 0 ? `${F.int(t.unpriced)} without a price` : `today ${F.cost(stats.today.costUsd)}`, 'Estimated from claudeProxy.prices'),
-      card('cache', 'Cache-hit rate', t.inputTokens > 0 ? F.percent(t.cacheHitRate) : '—', 'of input tokens'),
-      card('ttft', 'Time to first token', F.ms(stats.latency.ttftP50), `median; p90 ${F.ms(stats.latency.ttftP90)}`),
-      card('latency', 'Total time', F.ms(stats.latency.totalP50), `median; p90 ${F.ms(stats.latency.totalP90)}`),
-    );
+    card('requests', 'Requests', F.int(t.requests), t.errors > 0 ? `${F.int(t.errors)} failed` : `none failed, ${rangeName}`);
+    card('input', 'Input tokens', F.compact(t.inputTokens), `${F.compact(t.cachedTokens)} cached`, `${F.int(t.inputTokens)} input tokens, ${F.int(t.cachedTokens)} of them cached`);
+    card('output', 'Output tokens', F.compact(t.outputTokens), `${F.compact(t.reasoningTokens)} reasoning`, `${F.int(t.outputTokens)} output tokens, ${F.int(t.reasoningTokens)} of them reasoning`);
+    card('cost', 'Estimated cost', F.cost(t.costUsd), t.unpriced > 0 ? `${F.int(t.unpriced)} without a price` : `today ${F.cost(stats.today.costUsd)}`, 'Estimated from claudeProxy.prices');
+    card('cache', 'Cache-hit rate', t.inputTokens > 0 ? F.percent(t.cacheHitRate) : '—', 'of input tokens');
+    card('ttft', 'Time to first token', F.ms(stats.latency.ttftP50), `median; p90 ${F.ms(stats.latency.ttftP90)}`);
+    card('latency', 'Total time', F.ms(stats.latency.totalP50), `median; p90 ${F.ms(stats.latency.totalP90)}`);
   }
 
-  function legend(container, models) {
-    container.replaceChildren(...models.map((model) => {
+  /** A legend: swatch and label per item, rebuilt only when its items changed. */
+  function legend(container, items) {
+    const signature = JSON.stringify(items);
+    if (container.legendData === signature) return;
+    container.legendData = signature;
+    container.replaceChildren(...items.map(([swatchClass, label]) => {
       const item = node('span', 'legend-item');
-      item.appendChild(node('span', `swatch ${Charts.seriesClass(colorOf(model))}`));
-      item.appendChild(node('span', '', model));
+      item.appendChild(node('span', `swatch ${swatchClass}`));
+      item.appendChild(node('span', '', label));
       return item;
     }));
+  }
+
+  /** The data each chart was last drawn from (with its width): the same data is not drawn again. */
+  const drawn = new Map();
+  function draw(selector, data, render) {
+    const svg = $(selector);
+    const key = `${svg.parentElement ? svg.parentElement.clientWidth : 0}|${JSON.stringify(data)}`;
+    if (drawn.get(selector) === key) return;
+    drawn.set(selector, key);
+    render(svg);
   }
 
   function renderCharts() {
@@ -193,21 +234,14 @@
     if (!stats) return;
     const models = stats.tokensOverTime.models;
     for (const model of models) colorOf(model);
-    Charts.tokensOverTime($('#chart-tokens'), stats.tokensOverTime, colorOf);
-    legend($('#legend-tokens'), models);
-    Charts.costPerModel($('#chart-cost'), stats.costPerModel, colorOf);
-    const costLegend = $('#legend-cost');
-    costLegend.replaceChildren();
-    if (stats.costPerModel.some((row) => row.session > 0 || row.today > 0)) {
-      for (const [shade, label] of [['solid', `This session ${F.cost(stats.session.costUsd)}`], ['light', `Today ${F.cost(stats.today.costUsd)}`]]) {
-        const item = node('span', 'legend-item');
-        item.appendChild(node('span', `swatch neutral ${shade}`));
-        item.appendChild(node('span', '', label));
-        costLegend.appendChild(item);
-      }
-    }
-    Charts.cacheHitRate($('#chart-cache'), stats.totals, stats.cachePerModel, colorOf);
-    Charts.latency($('#chart-latency'), stats.latencyHistogram);
+    draw('#chart-tokens', stats.tokensOverTime, (svg) => Charts.tokensOverTime(svg, stats.tokensOverTime, colorOf));
+    legend($('#legend-tokens'), models.map((model) => [Charts.seriesClass(colorOf(model)), model]));
+    draw('#chart-cost', stats.costPerModel, (svg) => Charts.costPerModel(svg, stats.costPerModel, colorOf));
+    legend($('#legend-cost'), stats.costPerModel.some((row) => row.session > 0 || row.today > 0)
+      ? [['neutral solid', `This session ${F.cost(stats.session.costUsd)}`], ['neutral light', `Today ${F.cost(stats.today.costUsd)}`]]
+      : []);
+    draw('#chart-cache', [stats.totals.inputTokens, stats.totals.cacheHitRate, stats.cachePerModel], (svg) => Charts.cacheHitRate(svg, stats.totals, stats.cachePerModel, colorOf));
+    draw('#chart-latency', stats.latencyHistogram, (svg) => Charts.latency(svg, stats.latencyHistogram));
   }
 
   function renderStats(stats) {
@@ -249,8 +283,11 @@
     state.settings = settings;
     updateCount();
     const problems = settings.priceProblems || [];
-    notice.hidden = problems.length === 0;
-    notice.textContent = problems.length === 0 ? '' : `claudeProxy.prices is invalid, the last valid prices are used: ${problems.join('; ')}`;
+    const lines = [];
+    if (problems.length > 0) lines.push(`claudeProxy.prices is invalid, the last valid prices are used: ${problems.join('; ')}`);
+    if (settings.historyProblem) lines.push(`${settings.historyProblem}. New requests are kept in memory only, until VS Code closes.`);
+    notice.hidden = lines.length === 0;
+    setText(notice, lines.join('\n'));
   }
 
   // ---- detail ------------------------------------------------------------------------------

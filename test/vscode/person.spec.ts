@@ -12,12 +12,12 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startFakeOpenAI, type FakeOpenAI, type ScriptedAnswer } from '../fake-openai';
-import { ARTIFACTS, ROOT, freePort, launchBrowser, missingPrerequisite, startCodeServer, type CodeServer } from './lib/code-server';
+import { ARTIFACTS, ROOT, freePort, launchBrowser, missingPrerequisite, startCodeServer, waitFor, type CodeServer } from './lib/code-server';
 import {
   answerInputBox, newTerminal, readOutputPanel, runCommand, screenshot, typeInTerminal,
   waitForNotification, waitForStatusBar, waitForTerminal, waitForWorkbench,
 } from './lib/workbench';
-import { cardText, dashboardFrame, roomForTheEditor, setColorTheme, waitForDashboardRows } from './lib/dashboard';
+import { cardText, dashboardFrame, markNode, markOf, roomForTheEditor, setColorTheme, waitForDashboardRows } from './lib/dashboard';
 
 const VSIX = process.env.CLAUDE_PROXY_VSIX ?? join(ROOT, 'claude-openai-proxy.vsix');
 const INHERITED_KEY = 'sk-ant-inherited-from-the-shell';
@@ -177,11 +177,15 @@ test('the status-bar tooltip shows today\'s usage, and its "Show Dashboard" link
   assert.match(await dashboardFrame(page).locator('#requests tbody tr').first().innerText(), /claude-[\w.-]+\s*→\s*gpt-5-(codex|mini)/);
 });
 
-test('requests made in a terminal show up live on top, without a reload of the page', { timeout: 90_000 }, async () => {
+test('requests made in a terminal show up live on top, without a reload of the page or a rebuild of what was there', { timeout: 90_000 }, async () => {
   const page = browser.page;
   const frame = dashboardFrame(page);
   await frame.locator('body').evaluate(() => { (globalThis as unknown as { sameDocument: boolean }).sameDocument = true; });
   const before = await frame.locator('#requests tbody tr').count();
+  // Nodes that a flicker-free update keeps: the newest row, a card's figure, a chart's axis.
+  const oldTop = await frame.locator('#requests tbody tr').first().getAttribute('data-id', { timeout: 5000 });
+  const kept = { row: `#requests tbody tr[data-id="${oldTop}"]`, card: '[data-card="requests"] .card-value', chart: '#chart-tokens line.axis' };
+  for (const [name, selector] of Object.entries(kept)) await markNode(page, selector, `kept-${name}`);
   fake.script(
     { kind: 'text', chunks: ['One'], usage: { input: 24_000, cached: 20_000, output: 600, reasoning: 200 } },
     { kind: 'text', chunks: ['Two'], usage: { input: 9000, cached: 6000, output: 400 } },
@@ -194,6 +198,9 @@ test('requests made in a terminal show up live on top, without a reload of the p
   await waitForTerminal(page, /200 200 200 CURL-42/, 30_000);
   assert.equal(await waitForDashboardRows(page, before + 3), before + 3);
   assert.equal(await frame.locator('body').evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument), true, 'the page was updated in place');
+  await waitFor('the cards and charts to take the update', async () => await cardText(page, 'requests') === String(before + 3), 10_000);
+  for (const [name, selector] of Object.entries(kept)) assert.equal(await markOf(page, selector), `kept-${name}`, `the ${name} node (${selector}) is the same node after the live update`);
+  assert.notEqual(await frame.locator('#requests tbody tr').first().getAttribute('data-id'), oldTop, 'the new rows went on top of it');
   const top = await frame.locator('#requests tbody tr').first().innerText();
   assert.match(top, /claude-sonnet-4-5\s*→\s*gpt-5-codex/);
   assert.match(top, /26,000\s+24,000\s+900\s+300/);

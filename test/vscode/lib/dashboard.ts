@@ -29,6 +29,18 @@ export async function cardText(page: Page, key: string): Promise<string> {
   return dashboardFrame(page).locator(`[data-card="${key}"] .card-value`).innerText({ timeout: 5000 });
 }
 
+/** Puts a property on the first node `selector` finds in the page, to tell later whether that very node survived an update. */
+export async function markNode(page: Page, selector: string, mark: string): Promise<void> {
+  await dashboardFrame(page).locator(selector).first().evaluate((node, value) => {
+    (node as unknown as Record<string, unknown>).testMark = value;
+  }, mark, { timeout: 5000 });
+}
+
+/** The mark markNode put on the first node `selector` finds now; undefined when that node is a new one. */
+export async function markOf(page: Page, selector: string): Promise<string | undefined> {
+  return dashboardFrame(page).locator(selector).first().evaluate((node) => (node as unknown as Record<string, string | undefined>).testMark, undefined, { timeout: 5000 });
+}
+
 /** "Preferences: Color Theme", then the theme by its label; waits for the webview to follow. */
 export async function setColorTheme(page: Page, label: string, bodyClass: string): Promise<void> {
   // The palette ranks "Browse Color Themes in Marketplace" first: pick the row by its label.
