@@ -46,6 +46,17 @@ async function message(model: string, text = 'hi', path = '/v1/messages'): Promi
   return { status: response.status, body: await response.json() };
 }
 
+/** A streamed request: the answer comes as server-sent events, read to the end. */
+async function streamedMessage(model: string): Promise<{ status: number; events: string }> {
+  const response = await fetch(`${proxyUrl()}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': token(), 'anthropic-version': '2023-06-01' },
+    body: JSON.stringify({ model, max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'stream please' }] }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  return { status: response.status, events: await response.text() };
+}
+
 function dashboardTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all.flatMap((group) => group.tabs)
     .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('claudeProxy.dashboard'));
@@ -91,7 +102,7 @@ describe('Claude Proxy dashboard', () => {
     assert.deepEqual([sonnet.claudeModel, sonnet.openaiModel, sonnet.api, sonnet.status, sonnet.outcome], ['claude-sonnet-4-5', 'gpt-5-codex', 'responses', 200, 'ok']);
     assert.deepEqual([haiku.claudeModel, haiku.openaiModel, haiku.api], ['claude-haiku-4-5', 'gpt-5-mini', 'chat']);
     assert.deepEqual([sonnet.inputTokens, sonnet.cachedTokens, sonnet.outputTokens, sonnet.reasoningTokens], [10_000, 8000, 500, 100]);
-    assert.ok(typeof sonnet.firstTokenMs === 'number' || sonnet.firstTokenMs === null);
+    assert.equal(typeof sonnet.firstTokenMs, 'number', 'a whole (not streamed) answer has its time to first token too');
     assert.ok(sonnet.durationMs >= 0);
     const counts = { inputTokens: 10_000, cachedTokens: 8000, outputTokens: 500 };
     assert.equal(sonnet.costUsd, costOf(counts, defaultPrices['gpt-5-codex']));
@@ -190,6 +201,21 @@ describe('Claude Proxy dashboard', () => {
     await reloaded.load();
     assert.deepEqual(reloaded.entries().map((entry) => entry.id), after);
     assert.deepEqual(reloaded.entries().at(-1), usage().entries().at(-1));
+  });
+
+  it('a streamed request records its real time to first token, before the end of the stream', async () => {
+    // Three chunks 150 ms apart: the first token comes well before the stream ends.
+    fake.script({ kind: 'text', chunks: ['Str', 'eam', 'ed'], delayMs: 150, usage: { input: 50, cached: 0, output: 3 } });
+    const answer = await streamedMessage('claude-haiku-4-5');
+    assert.equal(answer.status, 200);
+    assert.match(answer.events, /event: message_stop/);
+    await usage().flushed();
+    const streamed = usage().entries().at(-1)!;
+    assert.equal(streamed.stream, true);
+    assert.equal(typeof streamed.firstTokenMs, 'number', `firstTokenMs: ${streamed.firstTokenMs}`);
+    assert.ok(streamed.durationMs >= 400, `the stream took its three delays: ${streamed.durationMs} ms`);
+    assert.ok(streamed.firstTokenMs! >= 0 && streamed.firstTokenMs! <= streamed.durationMs - 200,
+      `the first token (${streamed.firstTokenMs} ms) came well before the end (${streamed.durationMs} ms)`);
   });
 
   it('"Export Usage History" writes CSV and JSON to the path it is given', async () => {
