@@ -82,7 +82,7 @@ export async function streamChat(out: Responder, ctx: ChatRenderContext, plan: P
     chunk({ content: text });
   }
   if (final.kind === 'stream_error') {
-    out.data({ error: { message: final.message, type: 'server_error', param: null, code: null } });
+    out.data({ error: { message: final.message, type: 'server_error', param: null, code: final.code ?? null } });
     return out.end();
   }
   if (final.kind === 'stall') return out.untilClosed();

@@ -123,7 +123,7 @@ export async function renderResponses(out: Responder | null, ctx: ResponsesRende
       if (!(await sleep(delay))) return null;
       emit('response.output_text.delta', { ...at, delta, logprobs: [], obfuscation: obfuscation(delta) });
     }
-    if (final.kind === 'stream_error') return failStream(out, emit, response, final.message, final.via ?? 'error');
+    if (final.kind === 'stream_error') return failStream(out, emit, response, final.message, final.via ?? 'error', final.code ?? 'server_error');
     if (final.kind === 'stall') return out ? (await out.untilClosed(), null) : null;
     const text = chunks.join('');
     emit('response.output_text.done', { ...at, text, logprobs: [] });
@@ -132,7 +132,7 @@ export async function renderResponses(out: Responder | null, ctx: ResponsesRende
     item.content = [{ ...part, text }];
     done(item);
   } else if (final.kind === 'stream_error') {
-    return failStream(out, emit, response, final.message, final.via ?? 'error');
+    return failStream(out, emit, response, final.message, final.via ?? 'error', final.code ?? 'server_error');
   } else if (final.kind === 'stall') {
     return out ? (await out.untilClosed(), null) : null;
   }
@@ -165,11 +165,11 @@ export async function renderResponses(out: Responder | null, ctx: ResponsesRende
   return response;
 }
 
-function failStream(out: Responder | null, emit: (type: string, fields: Record<string, unknown>) => void, response: Record<string, any>, message: string, via: 'error' | 'response.failed'): null {
+function failStream(out: Responder | null, emit: (type: string, fields: Record<string, unknown>) => void, response: Record<string, any>, message: string, via: 'error' | 'response.failed', code: string): null {
   if (via === 'error') {
-    emit('error', { code: 'server_error', message, param: null });
+    emit('error', { code, message, param: null });
   } else {
-    Object.assign(response, { status: 'failed', error: { code: 'server_error', message } });
+    Object.assign(response, { status: 'failed', error: { code, message } });
     emit('response.failed', { response: clone(response) });
   }
   out?.end();

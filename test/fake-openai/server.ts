@@ -94,7 +94,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       return null;
     }
     if (!stream && final.kind === 'stream_error') {
-      out.json(500, { error: { message: final.message, type: 'server_error', param: null, code: null } });
+      out.json(500, { error: { message: final.message, type: 'server_error', param: null, code: final.code ?? null } });
       return null;
     }
     return final;

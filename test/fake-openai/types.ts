@@ -27,6 +27,9 @@ export type ScriptedAnswer =
       message: string;
       /** Responses API only: send an `error` event (default) or a `response.failed` event. */
       via?: 'error' | 'response.failed';
+      /** The error's code (default: server_error on the Responses API, null on Chat Completions),
+       *  e.g. server_is_overloaded. */
+      code?: string;
     }
   | { kind: 'stall'; afterChunks: string[] }
   | { kind: 'hang' };

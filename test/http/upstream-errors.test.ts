@@ -43,11 +43,36 @@ test('5xx before the first byte is retried a bounded number of times', async () 
   await post(h.url, '/v1/messages', body());
 });
 
-test('503 -> overloaded_error', async () => {
-  h.fake.script({ kind: 'error', status: 503 }, { kind: 'error', status: 503 }, { kind: 'error', status: 503 });
-  const error = await errorOf(await post(h.url, '/v1/messages', body()));
+test('503 and 529 -> overloaded_error with retry-after passed on', async () => {
+  h.fake.script({ kind: 'error', status: 503, headers: { 'retry-after': '3' } }, { kind: 'error', status: 503 }, { kind: 'error', status: 503, headers: { 'retry-after': '3' } });
+  const unavailable = await errorOf(await post(h.url, '/v1/messages', body()));
+  assert.equal(unavailable.type, 'overloaded_error');
+  assert.equal(unavailable.status, 529);
+  assert.equal(unavailable.headers.get('retry-after'), '3');
+
+  // OpenAI may give only retry-after-ms: Claude Code also gets it in whole seconds, rounded up.
+  const before = h.fake.requests.length;
+  h.fake.script({ kind: 'error', status: 529, headers: { 'retry-after-ms': '1500' } });
+  const overloaded = await errorOf(await post(h.url, '/v1/messages', body()));
+  assert.equal(overloaded.type, 'overloaded_error');
+  assert.equal(overloaded.status, 529);
+  assert.equal(overloaded.headers.get('retry-after'), '2');
+  assert.equal(overloaded.headers.get('retry-after-ms'), '1500');
+  assert.equal(h.fake.requests.length - before, 1, '529 is not retried by the proxy: Claude Code backs off itself');
+});
+
+test('a 500 whose body says the server is overloaded -> overloaded_error; a plain 500 stays api_error', async () => {
+  const overloaded = { error: { message: 'The server is overloaded, please try again later.', type: 'server_error', param: null, code: 'server_is_overloaded' } };
+  h.fake.script(...Array.from({ length: 3 }, () => ({ kind: 'error' as const, status: 500, body: overloaded })));
+  const error = await errorOf(await post(h.url, '/v1/messages', body('claude-sonnet-4-5')));
   assert.equal(error.type, 'overloaded_error');
   assert.equal(error.status, 529);
+  assert.match(error.message, /overloaded/);
+
+  h.fake.script(...Array.from({ length: 3 }, () => ({ kind: 'error' as const, status: 500 })));
+  const plain = await errorOf(await post(h.url, '/v1/messages', body()));
+  assert.equal(plain.type, 'api_error');
+  assert.equal(plain.status, 500);
 });
 
 test('a bad OpenAI key -> authentication_error that names the fix and never the key', async () => {
@@ -104,8 +129,38 @@ test('an error after the stream started goes out as an SSE error event', async (
     const last = events.at(-1)!;
     assert.equal(last.event, 'error', model);
     assert.equal(last.data.type, 'error');
-    assert.ok(['api_error', 'overloaded_error'].includes(last.data.error.type));
+    assert.equal(last.data.error.type, 'api_error', model);
     assert.ok(!events.some((e) => e.event === 'message_stop'));
+  }
+});
+
+test('a stream error saying the server is overloaded -> an overloaded_error event, on both APIs', async () => {
+  const cases = [
+    { model: 'claude-haiku-4-5', via: undefined, code: 'server_is_overloaded' }, // an error object in a Chat Completions stream
+    { model: 'claude-sonnet-4-5', via: 'error' as const, code: 'server_is_overloaded' },
+    { model: 'claude-sonnet-4-5', via: 'response.failed' as const, code: undefined }, // said only in the message
+  ];
+  for (const { model, via, code } of cases) {
+    h.fake.script({ kind: 'stream_error', afterChunks: ['partial'], message: 'The server is overloaded, please try again later.', via, code });
+    const events = await sseEvents(await post(h.url, '/v1/messages', body(model, { stream: true })));
+    const last = events.at(-1)!;
+    assert.equal(last.event, 'error', `${model} ${via}`);
+    assert.equal(last.data.error.type, 'overloaded_error', `${model} ${via}`);
+  }
+});
+
+test('a whole answer that timed out after the full upstream timeout is not retried', async () => {
+  const own = await startHarness({ upstreamTimeoutMs: 300, retryPolicy: { retries: 2, baseDelayMs: 1 } });
+  try {
+    own.fake.script({ kind: 'hang' }, { kind: 'hang' }, { kind: 'hang' }); // enough for the retries it must not make
+    const started = Date.now();
+    const error = await errorOf(await post(own.url, '/v1/messages', body()));
+    assert.equal(error.status, 504);
+    assert.equal(error.type, 'api_error');
+    assert.equal(own.fake.requests.length, 1, 'one attempt: retrying would triple the worst case');
+    assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+  } finally {
+    await own.close();
   }
 });
 

@@ -129,7 +129,7 @@ async function openFirstAvailable(
     if (request.stream === true) call.watchIdle(); // a stream's idle limit covers waiting for its headers too
     try {
       const open = () => request.stream === true ? api.openStream(client, upstreamBody, call.signal) : api.complete(client, upstreamBody, call.signal);
-      const answer = await withRetries(open, sdk, context.retryPolicy, call.signal, onRetry);
+      const answer = await withRetries(open, sdk, context.retryPolicy, call.signal, onRetry, context.upstream.settings.timeoutMs);
       if (index > 0) context.logger.info(`request ${record.id}: served by fallback route ${route.name} (${route.model})`);
       return { route, api, upstreamBody, answer };
     } catch (error) {

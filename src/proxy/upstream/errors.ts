@@ -25,11 +25,16 @@ export async function toAnthropicError(error: unknown, context: ErrorContext): P
     return new AnthropicError('api_error', `Could not reach the OpenAI API at ${context.baseURL} (${causeOf(error)})`, { status: 502 });
   }
   if (error instanceof UpstreamAnswerError) {
-    return error.code === 'rate_limit_exceeded'
-      ? new AnthropicError('rate_limit_error', `OpenAI rate limit reached: ${error.message}`)
-      : new AnthropicError('api_error', `OpenAI failed to answer: ${error.message}`);
+    if (error.code === 'rate_limit_exceeded') return new AnthropicError('rate_limit_error', `OpenAI rate limit reached: ${error.message}`);
+    if (saysOverloaded(error.code ?? undefined, error.message)) return new AnthropicError('overloaded_error', `OpenAI is overloaded: ${error.message}`);
+    return new AnthropicError('api_error', `OpenAI failed to answer: ${error.message}`);
   }
-  if (!(error instanceof APIError) || typeof error.status !== 'number') {
+  if (error instanceof APIError && typeof error.status !== 'number') {
+    // The SDK throws a status-less APIError for an error object inside a Chat Completions stream.
+    const body = error.error as UpstreamErrorBody | undefined;
+    return toAnthropicError(new UpstreamAnswerError(body?.message ?? error.message, error.code ?? body?.code), context);
+  }
+  if (!(error instanceof APIError)) {
     return new AnthropicError('api_error', `Upstream call failed: ${(error as Error)?.message ?? String(error)}`);
   }
   const failure = error;
@@ -57,16 +62,39 @@ export async function toAnthropicError(error: unknown, context: ErrorContext): P
         // Retrying cannot help; a 429 would make Claude Code retry ten times.
         return new AnthropicError('permission_error', `OpenAI quota exceeded: ${upstreamMessage}`);
       }
-      const retryAfter = failure.headers?.get('retry-after');
       return new AnthropicError('rate_limit_error', `OpenAI rate limit reached for ${context.openaiModel}: ${upstreamMessage}`,
-        { headers: retryAfter ? { 'retry-after': retryAfter } : {} });
+        { headers: retryAfterHeaders(failure.headers) });
     }
     case 503:
     case 529:
-      return new AnthropicError('overloaded_error', `OpenAI is overloaded: ${upstreamMessage}`);
+      return new AnthropicError('overloaded_error', `OpenAI is overloaded: ${upstreamMessage}`, { headers: retryAfterHeaders(failure.headers) });
     default:
+      if (status >= 500 && saysOverloaded(code, upstreamMessage)) {
+        return new AnthropicError('overloaded_error', `OpenAI is overloaded: ${upstreamMessage}`, { headers: retryAfterHeaders(failure.headers) });
+      }
       return new AnthropicError('api_error', `OpenAI answered ${status}: ${upstreamMessage}`, { status: status >= 500 ? status : 500 });
   }
+}
+
+/** OpenAI also reports overload as a 500 or a failed stream with code server_is_overloaded
+ *  ("The server is overloaded, please try again later."); Claude Code backs off on overloaded_error. */
+function saysOverloaded(code: string | undefined, message: string): boolean {
+  return code === 'server_is_overloaded' || /\boverloaded\b/i.test(message);
+}
+
+/** Claude Code honours retry-after (seconds) and retry-after-ms; OpenAI may send only the latter,
+ *  so it is also given in whole seconds, rounded up. */
+function retryAfterHeaders(headers: Headers | undefined): Record<string, string> {
+  const seconds = headers?.get('retry-after');
+  const milliseconds = headers?.get('retry-after-ms');
+  const passed: Record<string, string> = {};
+  if (milliseconds && Number.isFinite(Number(milliseconds)) && Number(milliseconds) >= 0) {
+    passed['retry-after-ms'] = milliseconds;
+    passed['retry-after'] = seconds ?? String(Math.ceil(Number(milliseconds) / 1000));
+  } else if (seconds) {
+    passed['retry-after'] = seconds;
+  }
+  return passed;
 }
 
 function isContextOverflow(code: string | undefined, message: string): boolean {

@@ -25,12 +25,17 @@ export async function withRetries<T>(
   policy: RetryPolicy,
   signal: AbortSignal,
   onRetry?: (attempt: number, error: unknown) => void,
+  attemptTimeoutMs = Number.POSITIVE_INFINITY,
 ): Promise<T> {
   for (let attempt = 0; ; attempt++) {
+    const startedAt = Date.now();
     try {
       return await call();
     } catch (error) {
       if (attempt >= policy.retries || signal.aborted || !isRetryable(error, sdk)) throw error;
+      // A timeout that used the whole upstream timeout (10 min by default) is not tried again:
+      // that would make the worst case three times as long. A quick connect timeout still is.
+      if (error instanceof sdk.APIConnectionTimeoutError && Date.now() - startedAt >= attemptTimeoutMs * 0.9) throw error;
       onRetry?.(attempt + 1, error);
       const delay = policy.baseDelayMs * 3 ** attempt * (0.8 + Math.random() * 0.4);
       await sleep(delay, undefined, { signal }); // rejects at once when the client goes away
