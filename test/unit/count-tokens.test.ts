@@ -10,7 +10,7 @@ import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import type { ContentBlock, CountTokensRequest } from '../../src/proxy/request/schema';
 import { countTokensRequest } from '../../src/proxy/request/schema';
 import {
-  clearTokenCache, countInputTokens, IMAGE_MAX_TOKENS, imageTokens, preloadTokenizer,
+  clearTokenCache, countInputTokens, IMAGE_MAX_TOKENS, imageTokens, pdfPageCount, preloadTokenizer,
 } from '../../src/proxy/tokens/count-tokens';
 import { readImageSize } from '../../src/proxy/tokens/image-size';
 
@@ -163,7 +163,7 @@ test('special-token text is counted as plain text', async () => {
   assert.ok(tokens(text) > 5);
 });
 
-test('documents: text sources tokenized, base64 text decoded, PDFs estimated from size', async () => {
+test('documents: text sources tokenized exactly, base64 text decoded', async () => {
   const body = 'Chapter one. It was a dark and stormy night.';
   const doc = (source: Record<string, string>, title?: string): CountTokensRequest =>
     request([{ role: 'user', content: [{ type: 'document', source, title } as ContentBlock] }]);
@@ -171,9 +171,61 @@ test('documents: text sources tokenized, base64 text decoded, PDFs estimated fro
     withMargin(3 + 4 + 10 + tokens('Novel') + tokens(body)));
   assert.equal(await countInputTokens(doc({ type: 'base64', media_type: 'text/plain', data: Buffer.from(body).toString('base64') })),
     withMargin(3 + 4 + 10 + tokens(body)));
-  const pdf = Buffer.alloc(30_000, 7).toString('base64');
-  assert.equal(await countInputTokens(doc({ type: 'base64', media_type: 'application/pdf', data: pdf })),
-    withMargin(3 + 4 + 10 + 10_000));
+});
+
+/** A small uncompressed PDF with one line of text per page, as a PDF writer lays it out. */
+function textPdf(pageTexts: string[]): Buffer {
+  const objects: string[] = ['<< /Type /Catalog /Pages 2 0 R >>', ''];
+  const kids: string[] = [];
+  for (const text of pageTexts) {
+    const content = `BT /F1 12 Tf 72 712 Td (${text}) Tj ET`;
+    objects.push(`<< /Length ${content.length} >>\nstream\n${content}\nendstream`);
+    objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents ${objects.length} 0 R >>`);
+    kids.push(`${objects.length} 0 R`);
+  }
+  objects[1] = `<< /Type /Pages /Kids [${kids.join(' ')}] /Count ${pageTexts.length} >>`;
+  const body = objects.map((object, i) => `${i + 1} 0 obj\n${object}\nendobj\n`).join('');
+  return Buffer.from(`%PDF-1.4\n${body}trailer\n<< /Root 1 0 R >>\n%%EOF\n`, 'latin1');
+}
+
+// Floors from OpenAI's own rules, computed here independently of the counter's constants: a PDF
+// puts its text and an image of each page into the context, and the smallest portrait page
+// (US letter, 768x994 at high detail: 2x2 tiles) costs 85 + 4 x 170 tokens.
+const PAGE_IMAGE_FLOOR = 85 + 4 * 170;
+
+test('PDFs never count below their text plus a page image per page', async () => {
+  const pageTexts = ['The quick brown fox jumps over the lazy dog.', 'Second page: totals and figures 1234.', 'Third page, the end.'];
+  const pdf = textPdf(pageTexts);
+  assert.equal(pdfPageCount(pdf), 3);
+  const counted = await countInputTokens(request([{ role: 'user', content: [
+    { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: pdf.toString('base64') } } as ContentBlock,
+    { type: 'text', text: 'Summarise.' },
+  ] }]));
+  const floor = 3 + 4 + tokens('Summarise.') + pageTexts.reduce((sum, text) => sum + tokens(text), 0) + 3 * PAGE_IMAGE_FLOOR;
+  assert.ok(counted >= floor, `${counted} >= ${floor}`);
+
+  // Bytes in which no page can be read (compressed object streams): still pages by size.
+  const opaque = Buffer.alloc(30_000, 7);
+  assert.equal(pdfPageCount(opaque), undefined);
+  const opaqueCount = await countInputTokens(request([{ role: 'user', content: [
+    { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: opaque.toString('base64') } } as ContentBlock,
+  ] }]));
+  assert.ok(opaqueCount >= 30_000 / 3 + PAGE_IMAGE_FLOOR, `${opaqueCount}`);
+});
+
+test('a document or an image given by URL counts at least a page or the largest image, not its URL text', async () => {
+  const url = 'https://example.com/big.pdf';
+  const documentCount = await countInputTokens(request([{ role: 'user', content: [{ type: 'document', source: { type: 'url', url } } as ContentBlock] }]));
+  // At least one page: its image and a page of text (a dense page holds several hundred tokens).
+  assert.ok(documentCount >= PAGE_IMAGE_FLOOR + 500, `${documentCount}`);
+  const imageCount = await countInputTokens(request([{ role: 'user', content: [{ type: 'image', source: { type: 'url', url: 'https://example.com/a.png' } }] }]));
+  assert.ok(imageCount >= 85 + 170 * 8, `${imageCount}: the largest high-detail image is 2048x768, 4x2 tiles`);
+  // Both inside a tool result count the same way.
+  const inResult = await countInputTokens(request([
+    { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'Fetch', input: {} }] },
+    { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: [{ type: 'document', source: { type: 'url', url } } as any] }] },
+  ]));
+  assert.ok(inResult >= PAGE_IMAGE_FLOOR + 500, `${inResult}`);
 });
 
 test('adding a message, a tool, an image or a tool result increases the count', async () => {

@@ -190,13 +190,43 @@ function countImage(block: ImageBlock): number {
   return imageTokens(block.source.type === 'base64' ? readImageSize(block.source.data) : undefined);
 }
 
+// PDFs: OpenAI puts both the extracted text and an image of each page into the context. A page
+// image costs what a portrait A4 page costs at high detail (768x1086 after scaling: 6 tiles, 1105
+// tokens; a US letter page costs less); a dense page holds up to about 1000 tokens of text.
+export const PDF_PAGE_IMAGE_TOKENS = imageTokens({ width: 1240, height: 1754 });
+export const PDF_PAGE_TEXT_TOKENS = 1000;
+// When no page count can be read (page objects inside compressed object streams): one page per
+// 20 KB, more pages than most PDFs have for their size.
+const PDF_BYTES_PER_UNKNOWN_PAGE = 20_000;
+
 function countDocument(block: DocumentBlock): number {
   const { source } = block;
   let tokens = PER_DOCUMENT + countText(block.title ?? '');
   if (source.type === 'text') tokens += countText(source.data);
-  else if (source.type === 'url') tokens += countText(source.url); // content unknown until fetched
-  else if (source.media_type.startsWith('text/')) tokens += countText(Buffer.from(source.data, 'base64').toString('utf8'));
-  // Binary (PDF): extracted text rarely exceeds one token per 3 bytes of file.
-  else tokens += Math.ceil((source.data.length * 3) / 4 / 3);
+  else if (source.type === 'url') {
+    // Its content is unknown until fetched, which count_tokens must not do: at least one full page.
+    tokens += countText(source.url) + PDF_PAGE_TEXT_TOKENS + PDF_PAGE_IMAGE_TOKENS;
+  } else if (source.media_type.startsWith('text/')) tokens += countText(Buffer.from(source.data, 'base64').toString('utf8'));
+  else tokens += pdfTokens(Buffer.from(source.data, 'base64'));
   return tokens;
+}
+
+function pdfTokens(pdf: Buffer): number {
+  const pages = pdfPageCount(pdf) ?? Math.max(1, Math.ceil(pdf.length / PDF_BYTES_PER_UNKNOWN_PAGE));
+  // Extracted text rarely exceeds one token per 3 bytes of file; a page of text sets the floor.
+  const text = Math.max(Math.ceil(pdf.length / 3), pages * PDF_PAGE_TEXT_TOKENS);
+  return text + pages * PDF_PAGE_IMAGE_TOKENS;
+}
+
+/** Pages of a PDF as its uncompressed objects declare them (each /Type /Page, or the page tree's
+ *  /Count), the larger of the two; undefined when neither can be read. */
+export function pdfPageCount(pdf: Buffer): number | undefined {
+  const text = pdf.toString('latin1');
+  const pageObjects = text.match(/\/Type\s*\/Page(?![A-Za-z])/g)?.length ?? 0;
+  let declared = 0;
+  for (const match of text.matchAll(/\/Type\s*\/Pages\b[^>]*?\/Count\s+(\d+)|\/Count\s+(\d+)[^>]*?\/Type\s*\/Pages\b/g)) {
+    declared = Math.max(declared, Number(match[1] ?? match[2]));
+  }
+  const pages = Math.max(pageObjects, declared);
+  return pages > 0 ? pages : undefined;
 }
