@@ -5,7 +5,7 @@ import type { MessagesRequest } from './request/schema';
 import type { ResolvedRoute } from './route/match';
 import type { ReasoningSigner } from './response/reasoning-signature';
 import type { ResponseAssembler } from './response/assembler';
-import type { UpstreamUsage } from './response/usage';
+import type { UpstreamUsage, UsageEstimator } from './response/usage';
 import { translateChatCompletion, translateChatStream } from './response/chat/translate';
 import { translateResponse, translateResponsesStream } from './response/responses/translate';
 import { toChatRequest } from './upstream/chat/request';
@@ -16,6 +16,7 @@ export interface Translation {
   assembler: ResponseAssembler;
   signer: ReasoningSigner;
   clientToolName: (upstreamName: string) => string;
+  estimateUsage?: UsageEstimator;
 }
 
 export interface OpenAIApi {

@@ -5,6 +5,7 @@ import type { ModelSpec } from './types';
 import { isObject } from './util';
 import {
   checkEffort,
+  checkFileData,
   checkFunctionName,
   checkFunctionParameters,
   checkImageUrl,
@@ -166,6 +167,14 @@ function checkPart(part: unknown, role: string, i: number, at: string): void {
   if (part.type === 'text') {
     if (part.text === undefined) missing(`${at}.text`);
     checkType(part.text, 'string', `${at}.text`);
+  }
+  if (part.type === 'file') {
+    if (part.file === undefined) missing(`${at}.file`);
+    checkType(part.file, 'object', `${at}.file`);
+    const extra = Object.keys(part.file).find((key) => !['file_data', 'file_id', 'filename'].includes(key));
+    if (extra !== undefined) invalid(`Unknown parameter: '${at}.file.${extra}'.`, `${at}.file.${extra}`, 'unknown_parameter');
+    if (part.file.file_data === undefined && part.file.file_id === undefined) missing(`${at}.file.file_data`);
+    if (part.file.file_data !== undefined) checkFileData(part.file.file_data, `${at}.file.file_data`);
   }
   if (part.type === 'image_url') {
     if (part.image_url === undefined) missing(`${at}.image_url`);

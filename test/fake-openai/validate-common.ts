@@ -54,6 +54,14 @@ export function checkImageUrl(url: unknown, param: string, label: string): void 
   if (url.slice(url.indexOf(',') + 1).length === 0) invalid(`${label} ${example} but got empty base64-encoded bytes.`, param, 'invalid_value');
 }
 
+/** file_data is a base64 data URL of a PDF, as OpenAI's file-input guide sends it. */
+export function checkFileData(data: unknown, param: string): void {
+  if (typeof data !== 'string') return void invalid(`Invalid type for '${param}': expected a string, but got ${data === null ? 'null' : typeof data} instead.`, param, 'invalid_type');
+  const example = "Expected a base64-encoded data URL with an application/pdf MIME type (e.g. 'data:application/pdf;base64,SGVsbG8sIFdvcmxkIQ=='),";
+  if (!data.startsWith('data:')) invalid(`Invalid file data: '${param}'. ${example} but got a value without the 'data:' prefix.`, param, 'invalid_value');
+  if (!/^data:application\/pdf;base64,[A-Za-z0-9+/]+=*$/.test(data)) invalid(`Invalid file data: '${param}'. ${example} but got an unsupported MIME type or encoding.`, param, 'invalid_value');
+}
+
 export function findModel(models: ModelRegistry, model: string): ModelSpec {
   return models.find(model) ?? modelNotFound(model);
 }

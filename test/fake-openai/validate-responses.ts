@@ -3,7 +3,7 @@ import { belowMin, checkType, fail, invalid, invalidType, invalidValue, missing,
 import type { ModelRegistry } from './models';
 import type { ModelSpec } from './types';
 import { isObject } from './util';
-import { checkEffort, checkFunctionName, checkFunctionParameters, checkImageUrl, checkSampling, findModel, unsupportedParameter } from './validate-common';
+import { checkEffort, checkFileData, checkFunctionName, checkFunctionParameters, checkImageUrl, checkSampling, findModel, unsupportedParameter } from './validate-common';
 
 /** Every top-level parameter of the Responses API. */
 export const RESPONSES_PARAMS = new Set([
@@ -233,6 +233,13 @@ function checkPart(part: unknown, allowed: string[], at: string): void {
   if (['input_text', 'output_text', 'summary_text'].includes(part.type)) {
     if (part.text === undefined) missing(`${at}.text`);
     checkType(part.text, 'string', `${at}.text`);
+  }
+  if (part.type === 'input_file') {
+    if (part.file_data === undefined && part.file_id === undefined && part.file_url === undefined) missing(`${at}.file_data`);
+    if (part.file_data !== undefined) checkFileData(part.file_data, `${at}.file_data`);
+    if (part.file_url !== undefined && !(typeof part.file_url === 'string' && /^https?:\/\/\S+$/i.test(part.file_url))) {
+      invalid(`Invalid '${at}.file_url': expected an http(s) URL.`, `${at}.file_url`, 'invalid_value');
+    }
   }
   if (part.type === 'input_image') {
     if (part.image_url === undefined && part.file_id === undefined) missing(`${at}.image_url`);

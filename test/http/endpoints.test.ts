@@ -26,6 +26,24 @@ test('missing or wrong token: 401 authentication_error, nothing sent upstream', 
   assert.equal(h.fake.requests.length, before);
 });
 
+test('both headers at once (Claude Code with ANTHROPIC_API_KEY and ANTHROPIC_AUTH_TOKEN set): either one matching is enough', async () => {
+  // A stale ANTHROPIC_API_KEY left in the shell must not lock out the right ANTHROPIC_AUTH_TOKEN, and the other way round.
+  for (const headers of [
+    { 'x-api-key': 'sk-ant-someone-elses-key', authorization: `Bearer ${PROXY_TOKEN}` },
+    { 'x-api-key': PROXY_TOKEN, authorization: 'Bearer sk-ant-someone-elses-key' },
+  ]) {
+    h.fake.script({ kind: 'text', chunks: ['in'] });
+    const response = await post(h.url, '/v1/messages', hello, headers);
+    assert.equal(response.status, 200, JSON.stringify(Object.keys(headers)));
+    assert.equal(((await response.json()) as any).content[0].text, 'in');
+  }
+  const before = h.fake.requests.length;
+  const neither = await post(h.url, '/v1/messages', hello, { 'x-api-key': 'wrong', authorization: 'Bearer also-wrong' });
+  assert.equal(neither.status, 401);
+  assert.equal(((await neither.json()) as any).error.type, 'authentication_error');
+  assert.equal(h.fake.requests.length, before, 'nothing sent upstream');
+});
+
 test('unknown paths: 404 in Anthropic\'s error format', async () => {
   const response = await fetch(`${h.url}/v1/complete`, { method: 'POST', headers: { authorization: `Bearer ${PROXY_TOKEN}` } });
   assert.equal(response.status, 404);

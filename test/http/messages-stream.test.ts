@@ -124,6 +124,35 @@ test('chat reasoning_content streams as thinking', async () => {
   assert.equal((message.content[0] as any).thinking, 'Hmm.');
 });
 
+test('thinking disabled: the lowest effort the model takes, no summaries asked, no thinking blocks returned', async () => {
+  const cases = [
+    { model: 'claude-sonnet-4-5', effort: (body: any) => body.reasoning?.effort, lowest: 'low' }, // gpt-5-codex has no "minimal"
+    { model: 'claude-haiku-4-5', effort: (body: any) => body.reasoning_effort, lowest: 'minimal' }, // gpt-5-mini
+  ];
+  for (const { model, effort, lowest } of cases) {
+    // Even if the upstream reasons aloud (Chat servers stream reasoning_content regardless), the client asked for none.
+    h.fake.script({ kind: 'reasoning', summary: ['Private musing.'], encrypted: 'enc-disabled', then: { kind: 'text', chunks: ['Plain answer.'] } });
+    const message = await h.anthropic.messages.stream({ model, max_tokens: 200, thinking: { type: 'disabled' }, messages: [{ role: 'user', content: 'q' }] }).finalMessage();
+    assert.deepEqual(message.content.map((block: any) => block.type), ['text'], model);
+    assert.equal((message.content[0] as any).text, 'Plain answer.');
+    const upstream = h.fake.requests.at(-1)!.body;
+    assert.equal(effort(upstream), lowest, model);
+    assert.equal(upstream.reasoning?.summary, undefined, `${model}: no reasoning summary asked for`);
+    assert.equal(upstream.include, undefined, `${model}: no encrypted reasoning asked for`);
+  }
+});
+
+test('output_config.effort "minimal" reaches gpt-5-codex as an effort it accepts, not a 400', async () => {
+  h.fake.script({ kind: 'text', chunks: ['ok'] });
+  const response = await post(h.url, '/v1/messages', { model: 'claude-sonnet-4-5', max_tokens: 50, output_config: { effort: 'minimal' }, messages: [{ role: 'user', content: 'x' }] });
+  assert.equal(response.status, 200, await response.clone().text());
+  assert.equal(h.fake.requests.at(-1)!.body.reasoning.effort, 'low');
+  h.fake.script({ kind: 'text', chunks: ['ok'] });
+  const mini = await post(h.url, '/v1/messages', { model: 'claude-haiku-4-5', max_tokens: 50, output_config: { effort: 'minimal' }, messages: [{ role: 'user', content: 'x' }] });
+  assert.equal(mini.status, 200);
+  assert.equal(h.fake.requests.at(-1)!.body.reasoning_effort, 'minimal', 'gpt-5-mini takes minimal as asked');
+});
+
 test('pings keep the stream alive while a reasoning model is silent', async () => {
   const quick = await startHarness({ pingIntervalMs: 100 });
   try {
@@ -139,16 +168,29 @@ test('pings keep the stream alive while a reasoning model is silent', async () =
   }
 });
 
-test('stop sequences: text cut at a match spanning chunks, the sequence reported, the upstream call ended', async () => {
-  h.fake.script({ kind: 'stall', afterChunks: ['Hello </st', 'op> never shown'] });
-  const started = Date.now();
-  const message = await h.anthropic.messages.stream({ model: 'claude-haiku-4-5', max_tokens: 100, stop_sequences: ['</stop>'], messages: [{ role: 'user', content: 'x' }] }).finalMessage();
-  assert.equal((message.content[0] as any).text, 'Hello ');
-  assert.equal(message.stop_reason, 'stop_sequence');
-  assert.equal(message.stop_sequence, '</stop>');
-  assert.ok(Date.now() - started < 5000, 'the stalled upstream did not hold the answer');
-  await waitFor(() => h.fake.activeRequests() === 0, 'upstream request aborted');
-});
+for (const model of ['claude-haiku-4-5', 'claude-sonnet-4-5']) {
+  test(`${model}: stop sequences cut the text at a match spanning chunks, report the sequence, end the upstream call and still report usage`, async () => {
+    const body = { model, max_tokens: 100, stop_sequences: ['</stop>'], messages: [{ role: 'user' as const, content: 'Say hello, then stop.' }] };
+    h.fake.script({ kind: 'stall', afterChunks: ['Hello </st', 'op> never shown'] });
+    const started = Date.now();
+    const stream = h.anthropic.messages.stream(body);
+    const message = await stream.finalMessage();
+    assert.equal(message.content.length, 1);
+    assert.equal((message.content[0] as any).text, 'Hello ');
+    assert.equal(message.stop_reason, 'stop_sequence');
+    assert.equal(message.stop_sequence, '</stop>');
+    assert.ok(Date.now() - started < 5000, 'the stalled upstream did not hold the answer');
+    await waitFor(() => h.fake.activeRequests() === 0, 'upstream request aborted');
+    assert.ok(h.fake.requests.at(-1)!.aborted, 'the upstream call was ended, not left to finish');
+    assert.equal(h.fake.requests.at(-1)!.body.stop, undefined, 'the gpt-5 family rejects stop: the proxy matches it');
+
+    // The upstream never got to its usage event: the usage is estimated, never zeros (Claude
+    // Code tracks its context window from it). Input as count_tokens counts the same request.
+    const counted = await (await post(h.url, '/v1/messages/count_tokens', { model, messages: body.messages })).json() as any;
+    assert.equal(message.usage.input_tokens, counted.input_tokens);
+    assert.ok(message.usage.output_tokens > 0, `output_tokens ${message.usage.output_tokens}`);
+  });
+}
 
 test('max_tokens reached is reported as max_tokens', async () => {
   h.fake.script({ kind: 'text', chunks: ['cut'], finish: 'length' });

@@ -104,6 +104,10 @@ test('tool_choice any/none/auto', () => {
   assert.equal(chat(request({ tools, tool_choice: { type: 'none' } })).tool_choice, 'none');
   assert.equal(chat(request({ tools, tool_choice: { type: 'auto' } })).tool_choice, 'auto');
   assert.equal(chat(request({ tools })).tool_choice, undefined);
+  const single = chat(request({ tools, tool_choice: { type: 'auto', disable_parallel_tool_use: true } }));
+  assert.equal(single.tool_choice, 'auto');
+  assert.equal(single.parallel_tool_calls, false, 'disable_parallel_tool_use holds with auto too');
+  assert.equal(chat(request({ tools, tool_choice: { type: 'auto' } })).parallel_tool_calls, undefined);
 });
 
 test('max_tokens is capped by the route and sent as max_completion_tokens', () => {
@@ -129,10 +133,11 @@ test('thinking and output_config.effort become reasoning_effort on reasoning mod
   const r = route({ api: 'chat', model: 'gpt-5-mini' });
   assert.equal(chat(request({ thinking: { type: 'enabled', budget_tokens: 31999 } }), r).reasoning_effort, 'high');
   assert.equal(chat(request({ thinking: { type: 'enabled', budget_tokens: 1024 } }), r).reasoning_effort, 'low');
-  assert.equal(chat(request({ thinking: { type: 'disabled' } }), r).reasoning_effort, 'low');
+  assert.equal(chat(request({ thinking: { type: 'disabled' } }), r).reasoning_effort, 'minimal', 'the lowest effort gpt-5-mini takes');
   assert.equal(chat(request({ thinking: { type: 'adaptive' }, output_config: { effort: 'high' } }), r).reasoning_effort, 'high');
   assert.equal(chat(request({ thinking: { type: 'adaptive' } }), route({ api: 'chat', model: 'gpt-5-mini', reasoningEffort: 'minimal' })).reasoning_effort, 'minimal');
   assert.equal(chat(request({ thinking: { type: 'adaptive' } }), route({ api: 'chat', model: 'gpt-4o' })).reasoning_effort, undefined);
+  assert.equal(chat(request({ thinking: { type: 'adaptive' } }), r).reasoning_effort, 'medium', 'adaptive alone');
 });
 
 test('metadata.user_id gives the prompt cache key and a hashed safety identifier', () => {

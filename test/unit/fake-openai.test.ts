@@ -528,3 +528,21 @@ async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+test('files: a base64 PDF data URL is accepted on both APIs; other file data and URLs are refused', async () => {
+  await withFake(async (_fake, client) => {
+    const pdf = 'data:application/pdf;base64,JVBERi0xLjQK';
+    await client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: [{ type: 'file', file: { filename: 'a.pdf', file_data: pdf } }] }] });
+    await client.responses.create({ model: 'gpt-5-mini', input: [{ role: 'user', content: [{ type: 'input_file', filename: 'a.pdf', file_data: pdf }] }] });
+    await client.responses.create({ model: 'gpt-5-mini', input: [{ role: 'user', content: [{ type: 'input_file', file_url: 'https://example.com/a.pdf' }] }] });
+
+    await rejects(client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: [{ type: 'file', file: { filename: 'a.pdf', file_data: 'JVBERi0xLjQK' } }] }] }),
+      400, 'invalid_value', "without the 'data:' prefix");
+    await rejects(client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: [{ type: 'file', file: { file_url: 'https://x/a.pdf' } as any }] }] }),
+      400, 'unknown_parameter');
+    await rejects(client.responses.create({ model: 'gpt-5-mini', input: [{ role: 'user', content: [{ type: 'input_file', file_data: 'data:text/plain;base64,aGk=' }] }] }),
+      400, 'invalid_value', 'unsupported MIME type');
+    await rejects(client.responses.create({ model: 'gpt-5-mini', input: [{ role: 'user', content: [{ type: 'input_file', filename: 'a.pdf' }] }] }),
+      400, 'missing_required_parameter');
+  });
+});

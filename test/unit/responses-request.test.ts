@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { MessagesRequest } from '../../src/proxy/request/schema';
 import { MIN_OUTPUT_TOKENS } from '../../src/proxy/upstream/responses/request';
-import { request, responses, route, testSigner } from '../helpers/translate';
+import { chat, request, responses, route, testSigner } from '../helpers/translate';
 
 test('instructions from system, stateless store, encrypted reasoning asked for', () => {
   const body = responses(request({ system: [{ type: 'text', text: 'x-anthropic-billing-header: a;' }, { type: 'text', text: 'Sys.' }] }));
@@ -83,4 +84,80 @@ test('non-reasoning models on the Responses API take temperature, not reasoning'
 test('a URL document becomes an input_file with file_url', () => {
   const body = responses(request({ messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'url', url: 'https://example.com/a.pdf' } }] }] }));
   assert.deepEqual((body.input as any[])[0].content[0], { type: 'input_file', file_url: 'https://example.com/a.pdf' });
+});
+
+test('thinking adaptive alone asks for medium effort, with summaries', () => {
+  assert.deepEqual(responses(request({ thinking: { type: 'adaptive' } })).reasoning, { summary: 'auto', effort: 'medium' });
+});
+
+test('thinking disabled: the lowest effort the model takes, and neither summaries nor encrypted reasoning', () => {
+  const body = responses(request({ thinking: { type: 'disabled' } }));
+  assert.deepEqual(body.reasoning, { effort: 'low' }, 'gpt-5-codex takes low, medium, high');
+  assert.equal(body.include, undefined);
+  assert.deepEqual(responses(request({ thinking: { type: 'disabled' } }), route({ api: 'responses', model: 'gpt-5.1' })).reasoning, { effort: 'none' });
+  assert.deepEqual(responses(request({ thinking: { type: 'disabled' } }), route({ api: 'responses', model: 'gpt-5' })).reasoning, { effort: 'minimal' });
+});
+
+type RequestedEffort = NonNullable<NonNullable<MessagesRequest['output_config']>['effort']>;
+
+test('a requested effort the model lacks is fitted to the nearest it accepts', () => {
+  const effort = (model: string, asked: RequestedEffort) =>
+    (responses(request({ output_config: { effort: asked } }), route({ api: 'responses', model, reasoning: true })).reasoning as any).effort;
+  assert.equal(effort('gpt-5-codex', 'minimal'), 'low');
+  assert.equal(effort('gpt-5-codex', 'max'), 'high');
+  assert.equal(effort('gpt-5.1-codex-max', 'max'), 'xhigh');
+  assert.equal(effort('gpt-5.1', 'minimal'), 'low');
+  assert.equal(effort('gpt-5.2', 'xhigh'), 'xhigh');
+  assert.equal(effort('gpt-5-mini', 'minimal'), 'minimal');
+  assert.equal(effort('o3', 'minimal'), 'low');
+  assert.equal(effort('my-local-reasoner', 'max'), 'high', 'a model of unknown efforts gets no xhigh');
+  // A route's fixed effort is the user's explicit choice and is sent as configured.
+  assert.equal((responses(request({}), route({ api: 'responses', model: 'gpt-5-codex', reasoningEffort: 'high' })).reasoning as any).effort, 'high');
+});
+
+test('tool_choice none and disable_parallel_tool_use with auto map to the Responses shapes', () => {
+  const tools = [{ name: 'Bash', input_schema: { type: 'object', properties: {} } }];
+  const none = responses(request({ tools, tool_choice: { type: 'none' } }));
+  assert.equal(none.tool_choice, 'none');
+  assert.equal(none.parallel_tool_calls, undefined);
+  const single = responses(request({ tools, tool_choice: { type: 'auto', disable_parallel_tool_use: true } }));
+  assert.equal(single.tool_choice, 'auto');
+  assert.equal(single.parallel_tool_calls, false);
+});
+
+test('a base64 PDF becomes an input_file with its data URL and a .pdf filename', () => {
+  const body = responses(request({ messages: [{ role: 'user', content: [
+    { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' }, title: 'spec' },
+    { type: 'text', text: 'summarise' },
+  ] }] }));
+  assert.deepEqual((body.input as any[])[0].content, [
+    { type: 'input_file', filename: 'spec.pdf', file_data: 'data:application/pdf;base64,JVBERi0xLjQK' },
+    { type: 'input_text', text: 'summarise' },
+  ]);
+});
+
+test('a document of an unsupported media type is a 400 naming the field', () => {
+  assert.throws(
+    () => responses(request({ messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'base64', media_type: 'application/msword', data: 'AAAA' } }] }] })),
+    (error: any) => error.status === 400 && error.type === 'invalid_request_error'
+      && error.message.startsWith('messages.0.content.0.source.media_type:') && /application\/msword/.test(error.message),
+  );
+});
+
+test('a route that does not take files answers a PDF with a 400 naming the route; text documents still pass', () => {
+  const noFiles = route({ model: 'llama3.1', api: 'chat', files: false }); // the helper's route is named "r"
+  assert.equal(route({}).files, true, 'routes take files unless the table says otherwise');
+  for (const source of [
+    { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' },
+    { type: 'url', url: 'https://example.com/a.pdf' },
+  ] as const) {
+    assert.throws(
+      () => chat(request({ messages: [{ role: 'user', content: [{ type: 'text', text: 'read' }, { type: 'document', source }] }] }), noFiles),
+      (error: any) => error.status === 400 && error.type === 'invalid_request_error'
+        && error.message.startsWith('messages.0.content.1:') && /route "r" \(llama3\.1\) does not take files/.test(error.message),
+      source.type,
+    );
+  }
+  const text = chat(request({ messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'notes' } }] }] }), noFiles);
+  assert.equal(text.messages[0].content, 'notes');
 });

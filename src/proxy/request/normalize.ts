@@ -1,7 +1,7 @@
 // Facts about an Anthropic request that both OpenAI translations need, decided in one place.
 import { createHash } from 'node:crypto';
 import type { ReasoningEffort } from '../route/table';
-import type { ResolvedRoute } from '../route/match';
+import { acceptedEfforts, EFFORT_ORDER, type ResolvedRoute } from '../route/match';
 import type { AnthropicMessage, ContentBlock, MessagesRequest, TextBlock } from './schema';
 
 /** Claude Code's first system block changes every conversation; sent upstream it would spoil
@@ -52,19 +52,41 @@ export function callerIdentity(userId: string | null | undefined): CallerIdentit
 }
 
 /** Reasoning effort for a reasoning model: the route's fixed setting, else what the request asks
- *  (output_config.effort, then thinking). Undefined leaves the model's default. */
+ *  (output_config.effort, then thinking), fitted to what the model accepts so that an effort it
+ *  lacks (gpt-5-codex has no "minimal") does not become a 400. Undefined leaves the model's default. */
 export function reasoningEffort(request: MessagesRequest, route: ResolvedRoute): ReasoningEffort | undefined {
   if (!route.reasoning) return undefined;
   if (route.reasoningEffort) return route.reasoningEffort;
+  const accepted = acceptedEfforts(route.model);
   const asked = request.output_config?.effort;
-  if (asked) return asked === 'max' || asked === 'xhigh' ? 'high' : asked;
+  if (asked) return fitEffort(asked === 'max' ? 'xhigh' : asked, accepted);
   const thinking = request.thinking;
   if (!thinking) return undefined;
-  if (thinking.type === 'disabled') return 'low';
-  if (thinking.type === 'adaptive') return 'medium';
-  if (thinking.budget_tokens < 4096) return 'low';
-  if (thinking.budget_tokens < 16384) return 'medium';
-  return 'high';
+  // Thinking off: as little reasoning as the model allows (reasoning models cannot skip it all).
+  if (thinking.type === 'disabled') return accepted?.[0] ?? 'low';
+  if (thinking.type === 'adaptive') return fitEffort('medium', accepted);
+  if (thinking.budget_tokens < 4096) return fitEffort('low', accepted);
+  if (thinking.budget_tokens < 16384) return fitEffort('medium', accepted);
+  return fitEffort('high', accepted);
+}
+
+/** Whether the client wants to see the model's reasoning: not when it turned thinking off. */
+export function wantsThinking(request: MessagesRequest): boolean {
+  return request.thinking?.type !== 'disabled';
+}
+
+/** The accepted effort nearest to the one wanted (the higher on a tie). For a model of unknown
+ *  efforts, "xhigh" becomes "high", which every reasoning model takes. */
+function fitEffort(wanted: ReasoningEffort, accepted: readonly ReasoningEffort[] | undefined): ReasoningEffort {
+  if (!accepted) return wanted === 'xhigh' ? 'high' : wanted;
+  if (accepted.includes(wanted)) return wanted;
+  const at = EFFORT_ORDER.indexOf(wanted);
+  let best = accepted[0];
+  for (const candidate of accepted) {
+    const distance = Math.abs(EFFORT_ORDER.indexOf(candidate) - at);
+    if (distance <= Math.abs(EFFORT_ORDER.indexOf(best) - at)) best = candidate;
+  }
+  return best;
 }
 
 /** The client's max_tokens, capped by the route. */

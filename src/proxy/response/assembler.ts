@@ -12,6 +12,8 @@ export interface AssemblerOptions {
   /** The Claude model name the client asked for: Claude Code expects it back. */
   model: string;
   stopSequences?: readonly string[];
+  /** False when the client disabled thinking: reasoning the upstream still sends is not shown. */
+  showThinking?: boolean;
 }
 
 export class ResponseAssembler {
@@ -21,6 +23,7 @@ export class ResponseAssembler {
   private finished = false;
   private sawToolUse = false;
   private readonly cutter: StopSequenceCutter | undefined;
+  private outputChars = 0;
 
   constructor(private readonly sink: EventSink, private readonly options: AssemblerOptions) {
     const sequences = options.stopSequences?.filter((sequence) => sequence.length > 0) ?? [];
@@ -30,6 +33,12 @@ export class ResponseAssembler {
   /** True once a stop sequence matched: the caller should end the upstream call. */
   get stoppedBySequence(): boolean {
     return this.cutter?.matched != null;
+  }
+
+  /** Characters of text, reasoning and tool arguments received: the basis of a usage estimate
+   *  when the upstream reports none. */
+  get receivedOutputChars(): number {
+    return this.outputChars;
   }
 
   get hasStarted(): boolean {
@@ -54,26 +63,29 @@ export class ResponseAssembler {
 
   text(delta: string): void {
     if (this.stoppedBySequence || checkString(delta, 'text').length === 0) return;
+    this.outputChars += delta.length;
     const safe = this.cutter ? this.cutter.push(delta) : delta;
     this.emitText(safe);
   }
 
   thinking(delta: string): void {
     if (this.stoppedBySequence || checkString(delta, 'reasoning').length === 0) return;
+    this.outputChars += delta.length;
+    if (this.options.showThinking === false) return;
     this.ensureBlock('thinking');
     this.sink.emit({ type: 'content_block_delta', index: this.nextIndex - 1, delta: { type: 'thinking_delta', thinking: delta } });
   }
 
   /** Closes the thinking block with its signature; opens an empty one if no text came. */
   thinkingSignature(signature: string): void {
-    if (this.stoppedBySequence) return;
+    if (this.stoppedBySequence || this.options.showThinking === false) return;
     this.ensureBlock('thinking');
     this.sink.emit({ type: 'content_block_delta', index: this.nextIndex - 1, delta: { type: 'signature_delta', signature } });
     this.closeBlock();
   }
 
   redactedThinking(data: string): void {
-    if (this.stoppedBySequence) return;
+    if (this.stoppedBySequence || this.options.showThinking === false) return;
     this.closeBlock();
     this.start();
     this.sink.emit({ type: 'content_block_start', index: this.nextIndex, content_block: { type: 'redacted_thinking', data } });
@@ -96,6 +108,7 @@ export class ResponseAssembler {
 
   toolArguments(fragment: string): void {
     if (this.stoppedBySequence || this.open !== 'tool_use' || checkString(fragment, 'tool arguments').length === 0) return;
+    this.outputChars += fragment.length;
     this.sink.emit({ type: 'content_block_delta', index: this.nextIndex - 1, delta: { type: 'input_json_delta', partial_json: fragment } });
   }
 

@@ -56,3 +56,15 @@ export function fromResponsesUsage(usage: ResponsesUsageLike | null | undefined)
     reasoning: usage.output_tokens_details?.reasoning_tokens ?? 0,
   };
 }
+
+/** Gives a usage estimate for an answer whose usage the upstream never reported. */
+export type UsageEstimator = (outputChars: number) => Promise<UpstreamUsage>;
+
+/** The usage the upstream reported, else an estimate: a stream ended early by a stop sequence
+ *  never reaches the final usage event, and some compatible servers never send one. Zeros there
+ *  would tell Claude Code the conversation is empty (it tracks the context window from usage). */
+export async function reportedOrEstimated(reported: UpstreamUsage | undefined, estimate: UsageEstimator | undefined, outputChars: number): Promise<UpstreamUsage> {
+  if (reported) return reported;
+  if (!estimate) return noUsage;
+  return estimate(outputChars).catch(() => noUsage);
+}

@@ -1,6 +1,6 @@
 // Resolves a Claude model name to its route: exact names and aliases first, then patterns in
 // table order, then the default route.
-import type { RouteConfig, RouteTableConfig } from './table';
+import type { ReasoningEffort, RouteConfig, RouteTableConfig } from './table';
 
 export interface ResolvedRoute extends RouteConfig {
   /** True when the model rejects sampling parameters and takes a reasoning effort. */
@@ -57,6 +57,24 @@ export function isReasoningModel(model: string): boolean {
   const name = model.toLowerCase().split('/').pop() ?? '';
   if (name.includes('-chat')) return false; // gpt-5-chat-latest takes sampling parameters
   return /^(gpt-5|o\d)/.test(name) || name.includes('codex');
+}
+
+/** Reasoning efforts from lowest to highest. */
+export const EFFORT_ORDER: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
+
+/** The reasoning efforts an OpenAI model accepts (it answers 400 to any other), from OpenAI's
+ *  model pages; undefined for a model this table does not know (an OpenAI-compatible server's). */
+export function acceptedEfforts(model: string): readonly ReasoningEffort[] | undefined {
+  const name = model.toLowerCase().split('/').pop() ?? '';
+  if (/^gpt-5(\.\d+)?-pro\b/.test(name)) return ['high'];
+  if (/^gpt-5\.1-codex-max\b/.test(name)) return ['low', 'medium', 'high', 'xhigh'];
+  if (/^gpt-5\.[2-9]-codex\b/.test(name)) return ['low', 'medium', 'high', 'xhigh'];
+  if (/^gpt-5(\.\d+)?-codex\b/.test(name)) return ['low', 'medium', 'high'];
+  if (/^gpt-5\.1\b/.test(name)) return ['none', 'low', 'medium', 'high'];
+  if (/^gpt-5\.[2-9]\b/.test(name)) return ['none', 'low', 'medium', 'high', 'xhigh'];
+  if (/^gpt-5\b/.test(name) && !name.includes('-chat')) return ['minimal', 'low', 'medium', 'high'];
+  if (/^o[134]\b/.test(name)) return ['low', 'medium', 'high'];
+  return undefined;
 }
 
 function globToRegex(pattern: string): RegExp {

@@ -22,6 +22,9 @@ export const routeSchema = z.object({
   /** Whether the model is a reasoning model (rejects temperature/top_p/stop, takes reasoning effort).
    *  Guessed from the model name when absent. */
   reasoning: z.boolean().optional(),
+  /** Whether the upstream takes files (PDF document blocks). OpenAI's models do; many
+   *  OpenAI-compatible servers do not, and a document sent to them is answered with a clear 400. */
+  files: z.boolean().default(true),
   /** Names of other routes tried, in order, when this one fails with 429, 5xx or a timeout
    *  before anything was sent to the client. */
   fallbacks: z.array(z.string().min(1)).default([]),

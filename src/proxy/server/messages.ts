@@ -6,6 +6,7 @@ import type { ServerResponse } from 'node:http';
 import type OpenAI from 'openai';
 import { openAIApis, type OpenAIApi, type Translation } from '../apis';
 import { AnthropicError } from '../errors';
+import { wantsThinking } from '../request/normalize';
 import { messagesRequest, type MessagesRequest } from '../request/schema';
 import type { ResolvedRoute } from '../route/match';
 import { ResponseAssembler } from '../response/assembler';
@@ -14,7 +15,7 @@ import { randomMessageId } from '../response/ids';
 import { MessageCollector } from '../response/message-collector';
 import { SseWriter } from '../response/sse-writer';
 import { noUsage, type UpstreamUsage } from '../response/usage';
-import { countInputTokens } from '../tokens/count-tokens';
+import { countInputTokens, estimateUsage } from '../tokens/count-tokens';
 import type { CallControl } from '../upstream/call-control';
 import { loadOpenAISdk } from '../upstream/client';
 import { toAnthropicError, type ErrorContext } from '../upstream/errors';
@@ -59,9 +60,12 @@ export async function handleMessages(body: unknown, response: ServerResponse, co
   }
 
   const translation = (sink: EventSink): Translation => ({
-    assembler: new ResponseAssembler(sink, { messageId: randomMessageId(), model: request.model, stopSequences: request.stop_sequences }),
+    assembler: new ResponseAssembler(sink, {
+      messageId: randomMessageId(), model: request.model, stopSequences: request.stop_sequences, showThinking: wantsThinking(request),
+    }),
     signer: context.signer,
     clientToolName: (name) => names.client(name),
+    estimateUsage: (outputChars) => estimateUsage(request, outputChars),
   });
   const capture = captureCollector(context.captureBodies);
   if (capture) record.exchange = { request: body, upstreamRequest: attempt.upstreamBody, response: undefined };

@@ -7,6 +7,7 @@
 // Erring high is deliberate: an undercount makes Claude Code believe a conversation fits the
 // model's context window when it does not.
 import type { ContentBlock, CountTokensRequest, ImageBlock, DocumentBlock } from '../request/schema';
+import type { UpstreamUsage } from '../response/usage';
 import { readImageSize, type ImageSize } from './image-size';
 
 type Tokenizer = typeof import('gpt-tokenizer/encoding/o200k_base');
@@ -158,6 +159,15 @@ export async function countInputTokens(request: CountTokensRequest): Promise<num
   if (request.tool_choice?.type === 'tool') total += PER_TOOL_CALL + countText(request.tool_choice.name);
 
   return Math.ceil(total * SAFETY_MARGIN);
+}
+
+// Output the upstream never counted: about 3 characters per token, on the high side like the rest.
+const OUTPUT_CHARS_PER_TOKEN = 3;
+
+/** Usage for an answer the upstream reported none for: the input counted as count_tokens counts
+ *  it, the output estimated from the characters received. */
+export async function estimateUsage(request: CountTokensRequest, outputChars: number): Promise<UpstreamUsage> {
+  return { input: await countInputTokens(request), cached: 0, cacheWrite: 0, output: Math.ceil(outputChars / OUTPUT_CHARS_PER_TOKEN), reasoning: 0 };
 }
 
 function countBlock(block: ContentBlock, toolNames: Map<string, string>): number {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { invalidRequest } from '../errors';
 import type { ReasoningPayload, ReasoningSigner } from '../response/reasoning-signature';
 import type { ContentBlock, DocumentBlock, ImageBlock, MessagesRequest, ToolResultBlock } from '../request/schema';
+import type { ResolvedRoute } from '../route/match';
 import type { ToolNameMap } from './tools';
 
 export type UserPart =
@@ -23,8 +24,13 @@ export type ConversationItem =
 
 export const UNANSWERED_CALL_TEXT = 'The tool call was interrupted and produced no result.';
 
-export function conversationItems(request: MessagesRequest, names: ToolNameMap, signer: ReasoningSigner): ConversationItem[] {
+/** What the conversation needs to know of the route: its name for errors, and whether it takes files. */
+type RouteFacts = Pick<ResolvedRoute, 'name' | 'model' | 'files'>;
+
+export function conversationItems(request: MessagesRequest, names: ToolNameMap, signer: ReasoningSigner, route: RouteFacts): ConversationItem[] {
   const items: ConversationItem[] = [];
+  const userPart = (block: ContentBlock, at: string): UserPart => toUserPart(block, at, route);
+  const toolResultParts = (block: ToolResultBlock, at: string): UserPart[] => toToolResultParts(block, at, route);
   let pendingCalls: string[] = [];
 
   const answerPending = (): void => {
@@ -92,26 +98,26 @@ export function upstreamCallId(id: string): string {
   return `call_${createHash('sha256').update(id).digest('hex').slice(0, 24)}`;
 }
 
-function toolResultParts(block: ToolResultBlock, at: string): UserPart[] {
+function toToolResultParts(block: ToolResultBlock, at: string, route: RouteFacts): UserPart[] {
   const prefix = block.is_error ? 'Error: ' : '';
   if (block.content === undefined || typeof block.content === 'string') {
     const text = block.content ?? '';
     return [{ type: 'text', text: prefix + (text || '(no output)') }];
   }
-  const parts = block.content.map((inner, index) => userPart(inner, `${at}.content.${index}`));
+  const parts = block.content.map((inner, index) => toUserPart(inner, `${at}.content.${index}`, route));
   if (prefix) parts.unshift({ type: 'text', text: prefix.trim() });
   if (parts.length === 0) parts.push({ type: 'text', text: '(no output)' });
   return parts;
 }
 
-function userPart(block: ContentBlock, at: string): UserPart {
+function toUserPart(block: ContentBlock, at: string, route: RouteFacts): UserPart {
   switch (block.type) {
     case 'text':
       return { type: 'text', text: block.text };
     case 'image':
       return { type: 'image', url: imageUrl(block) };
     case 'document':
-      return documentPart(block, at);
+      return documentPart(block, at, route);
     default:
       throw invalidRequest(`${at}: unexpected ${block.type} block`);
   }
@@ -121,14 +127,18 @@ function imageUrl(block: ImageBlock): string {
   return block.source.type === 'base64' ? `data:${block.source.media_type};base64,${block.source.data}` : block.source.url;
 }
 
-function documentPart(block: DocumentBlock, at: string): UserPart {
+function documentPart(block: DocumentBlock, at: string, route: RouteFacts): UserPart {
   const title = block.title ?? 'document';
   const source = block.source;
   if (source.type === 'text') return { type: 'text', text: block.title ? `${block.title}\n\n${source.data}` : source.data };
-  if (source.type === 'url') return { type: 'file', filename: `${title}.pdf`, url: source.url };
-  if (source.media_type === 'application/pdf') {
-    return { type: 'file', filename: title.endsWith('.pdf') ? title : `${title}.pdf`, dataUrl: `data:application/pdf;base64,${source.data}` };
+  if (source.type === 'base64' && source.media_type.startsWith('text/')) return { type: 'text', text: Buffer.from(source.data, 'base64').toString('utf8') };
+  if (source.type === 'base64' && source.media_type !== 'application/pdf') {
+    throw invalidRequest(`${at}.source.media_type: documents of type ${source.media_type} are not supported (PDF or text only)`);
   }
-  if (source.media_type.startsWith('text/')) return { type: 'text', text: Buffer.from(source.data, 'base64').toString('utf8') };
-  throw invalidRequest(`${at}.source.media_type: documents of type ${source.media_type} are not supported (PDF or text only)`);
+  // PDFs go upstream as files; a route whose server takes none says so rather than sending them.
+  if (!route.files) {
+    throw invalidRequest(`${at}: route "${route.name}" (${route.model}) does not take files ("files": false in the route table), so this PDF document cannot be sent; send its text as a text document instead`);
+  }
+  if (source.type === 'url') return { type: 'file', filename: `${title}.pdf`, url: source.url };
+  return { type: 'file', filename: title.endsWith('.pdf') ? title : `${title}.pdf`, dataUrl: `data:application/pdf;base64,${source.data}` };
 }

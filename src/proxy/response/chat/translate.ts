@@ -3,7 +3,7 @@ import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/
 import type { ResponseAssembler } from '../assembler';
 import type { StopReason } from '../events';
 import type { ReasoningSigner } from '../reasoning-signature';
-import { anthropicUsage, fromChatUsage, type UpstreamUsage, noUsage } from '../usage';
+import { anthropicUsage, fromChatUsage, reportedOrEstimated, type UpstreamUsage, type UsageEstimator } from '../usage';
 import { randomToolId } from '../ids';
 import { UpstreamAnswerError } from '../upstream-answer-error';
 
@@ -12,6 +12,8 @@ export interface ChatTranslation {
   signer: ReasoningSigner;
   /** Maps a shortened upstream function name back to the client's tool name. */
   clientToolName: (upstreamName: string) => string;
+  /** Estimates usage when the stream reports none (cut by a stop sequence, or a server without usage). */
+  estimateUsage?: UsageEstimator;
 }
 
 /** Reasoning text as OpenAI-compatible servers stream it (vLLM, DeepSeek, Ollama, OpenRouter). */
@@ -21,11 +23,11 @@ type ReasoningDelta = { reasoning_content?: string | null; reasoning?: string | 
  *  (returning) when a stop sequence matched; the caller then aborts the upstream call. */
 export async function translateChatStream(chunks: AsyncIterable<ChatCompletionChunk>, t: ChatTranslation): Promise<UpstreamUsage> {
   const { assembler } = t;
-  let usage: UpstreamUsage = noUsage;
+  let usage: UpstreamUsage | undefined;
   let finish: string | null = null;
   let reasoning = '';
   let refused = false;
-  const toolIndices = new Set<number>();
+  const toolCalls = new ToolCallSequencer(t);
   for await (const chunk of chunks) {
     if (chunk.usage) usage = fromChatUsage(chunk.usage);
     const choice = chunk.choices?.[0];
@@ -43,25 +45,21 @@ export async function translateChatStream(chunks: AsyncIterable<ChatCompletionCh
         assembler.text(delta.refusal);
       }
       if (delta.content) assembler.text(delta.content);
-      for (const call of delta.tool_calls ?? []) {
-        if (!toolIndices.has(call.index)) {
-          toolIndices.add(call.index);
-          assembler.toolStart(call.id || randomToolId(), t.clientToolName(call.function?.name ?? ''));
-        }
-        if (call.function?.arguments) assembler.toolArguments(call.function.arguments);
-      }
+      for (const call of delta.tool_calls ?? []) toolCalls.fragment(call);
       if (assembler.stoppedBySequence) break;
     }
     if (choice.finish_reason) finish = choice.finish_reason;
   }
   if (reasoning) signReasoning(t, reasoning);
+  toolCalls.flush();
   // Every Chat Completions stream ends its choice with a finish_reason; a stream cut before it
   // (a connection closed cleanly mid-answer, a 200 carrying an error body) is not a short answer.
   if (finish === null && !assembler.stoppedBySequence) {
     throw new UpstreamAnswerError('The upstream stream ended before the answer was complete', undefined);
   }
-  assembler.finish(refused ? 'refusal' : stopReason(finish), anthropicUsage(usage));
-  return usage;
+  const reported = await reportedOrEstimated(usage, t.estimateUsage, assembler.receivedOutputChars);
+  assembler.finish(refused ? 'refusal' : stopReason(finish), anthropicUsage(reported));
+  return reported;
 }
 
 export function translateChatCompletion(completion: ChatCompletion, t: ChatTranslation): UpstreamUsage {
@@ -89,6 +87,45 @@ export function translateChatCompletion(completion: ChatCompletion, t: ChatTrans
   }
   assembler.finish(message?.refusal ? 'refusal' : stopReason(choice?.finish_reason ?? null), anthropicUsage(usage));
   return usage;
+}
+
+type ToolCallDelta = NonNullable<ChatCompletionChunk.Choice.Delta['tool_calls']>[number];
+
+/** Puts streamed tool-call fragments in the right tool_use block by their `index`. Anthropic's
+ *  blocks come one after the other, but a server may interleave parallel calls' fragments: the
+ *  first call streams through as it comes, later ones are held whole and sent when the answer
+ *  ends (Claude Code runs tools only after the message anyway). */
+class ToolCallSequencer {
+  private liveIndex: number | undefined;
+  private readonly held = new Map<number, { id: string; name: string; fragments: string[] }>();
+
+  constructor(private readonly t: ChatTranslation) {}
+
+  fragment(call: ToolCallDelta): void {
+    const fragment = call.function?.arguments ?? '';
+    if (this.liveIndex === undefined) {
+      this.liveIndex = call.index;
+      this.t.assembler.toolStart(call.id || randomToolId(), this.t.clientToolName(call.function?.name ?? ''));
+    }
+    if (call.index === this.liveIndex) {
+      if (fragment) this.t.assembler.toolArguments(fragment);
+      return;
+    }
+    let held = this.held.get(call.index);
+    if (!held) this.held.set(call.index, held = { id: '', name: '', fragments: [] });
+    held.id ||= call.id ?? '';
+    held.name ||= call.function?.name ?? '';
+    if (fragment) held.fragments.push(fragment);
+  }
+
+  /** Sends the held calls, in the order they first appeared. */
+  flush(): void {
+    for (const held of this.held.values()) {
+      this.t.assembler.toolStart(held.id || randomToolId(), this.t.clientToolName(held.name));
+      this.t.assembler.toolArguments(held.fragments.join(''));
+    }
+    this.held.clear();
+  }
 }
 
 /** Closes the open thinking block with a proxy signature; returns '' so the caller forgets it. */

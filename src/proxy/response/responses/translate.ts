@@ -7,12 +7,14 @@ import type { StopReason } from '../events';
 import { randomToolId } from '../ids';
 import { UpstreamAnswerError } from '../upstream-answer-error';
 import type { ReasoningSigner } from '../reasoning-signature';
-import { anthropicUsage, fromResponsesUsage, noUsage, type UpstreamUsage } from '../usage';
+import { anthropicUsage, fromResponsesUsage, reportedOrEstimated, type UpstreamUsage, type UsageEstimator } from '../usage';
 
 export interface ResponsesTranslation {
   assembler: ResponseAssembler;
   signer: ReasoningSigner;
   clientToolName: (upstreamName: string) => string;
+  /** Estimates usage when the stream reports none (cut by a stop sequence, or a server without usage). */
+  estimateUsage?: UsageEstimator;
 }
 
 
@@ -71,8 +73,10 @@ export async function translateResponsesStream(events: AsyncIterable<ResponseStr
         }
         break;
       case 'response.completed':
-      case 'response.incomplete':
-        return finish(t, event.response, refused);
+      case 'response.incomplete': {
+        const reported = event.response.usage ? fromResponsesUsage(event.response.usage) : undefined;
+        return finish(t, event.response, refused, await reportedOrEstimated(reported, t.estimateUsage, assembler.receivedOutputChars));
+      }
       case 'response.failed':
         throw new UpstreamAnswerError(event.response.error?.message ?? 'The upstream response failed', event.response.error?.code);
       case 'error':
@@ -83,8 +87,9 @@ export async function translateResponsesStream(events: AsyncIterable<ResponseStr
     if (assembler.stoppedBySequence) break;
   }
   if (assembler.stoppedBySequence) {
-    assembler.finish('end_turn', anthropicUsage(noUsage));
-    return noUsage;
+    const estimated = await reportedOrEstimated(undefined, t.estimateUsage, assembler.receivedOutputChars);
+    assembler.finish('end_turn', anthropicUsage(estimated));
+    return estimated;
   }
   throw new UpstreamAnswerError('The upstream stream ended before the response was complete', undefined);
 }
@@ -127,8 +132,7 @@ function closeReasoning(t: ResponsesTranslation, item: Extract<ResponseOutputIte
   else if (item.encrypted_content) t.assembler.redactedThinking(signature);
 }
 
-function finish(t: ResponsesTranslation, response: Response, refused: boolean): UpstreamUsage {
-  const usage = fromResponsesUsage(response.usage);
+function finish(t: ResponsesTranslation, response: Response, refused: boolean, usage = fromResponsesUsage(response.usage)): UpstreamUsage {
   t.assembler.finish(refused ? 'refusal' : stopReason(response), anthropicUsage(usage));
   return usage;
 }

@@ -40,7 +40,7 @@ export function toChatRequest(request: MessagesRequest, route: ResolvedRoute, na
     toolImages = [];
   };
 
-  for (const item of conversationItems(request, names, signer)) {
+  for (const item of conversationItems(request, names, signer, route)) {
     if (item.type === 'assistant_text' || item.type === 'tool_call') {
       flushToolImages();
       assistant ??= { text: '', calls: [] };

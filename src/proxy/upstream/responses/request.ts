@@ -8,7 +8,7 @@ import type {
   ToolChoiceOptions,
   ToolChoiceFunction,
 } from 'openai/resources/responses/responses';
-import { callerIdentity, outputTokenLimit, reasoningEffort, systemText } from '../../request/normalize';
+import { callerIdentity, outputTokenLimit, reasoningEffort, systemText, wantsThinking } from '../../request/normalize';
 import type { MessagesRequest } from '../../request/schema';
 import type { ResolvedRoute } from '../../route/match';
 import type { ReasoningSigner } from '../../response/reasoning-signature';
@@ -22,7 +22,7 @@ export const MIN_OUTPUT_TOKENS = 16;
 
 export function toResponsesRequest(request: MessagesRequest, route: ResolvedRoute, names: ToolNameMap, signer: ReasoningSigner): ResponsesRequest {
   const input: ResponseInputItem[] = [];
-  for (const item of conversationItems(request, names, signer)) {
+  for (const item of conversationItems(request, names, signer, route)) {
     switch (item.type) {
       case 'system':
         input.push({ role: 'system', content: item.text });
@@ -62,8 +62,13 @@ export function toResponsesRequest(request: MessagesRequest, route: ResolvedRout
   addTools(body, request, names);
   if (route.reasoning) {
     const effort = reasoningEffort(request, route);
-    body.reasoning = { summary: 'auto', ...(effort ? { effort } : {}) };
-    body.include = ['reasoning.encrypted_content'];
+    if (wantsThinking(request)) {
+      body.reasoning = { summary: 'auto', ...(effort ? { effort } : {}) };
+      body.include = ['reasoning.encrypted_content'];
+    } else if (effort) {
+      // Thinking disabled: no summaries and no encrypted reasoning, since no thinking block will carry them.
+      body.reasoning = { effort };
+    }
   } else {
     if (request.temperature !== undefined) body.temperature = request.temperature;
     if (request.top_p !== undefined) body.top_p = request.top_p;
