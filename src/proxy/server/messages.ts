@@ -127,6 +127,8 @@ async function openFirstAvailable(
     record.routeName = route.name;
     record.openaiModel = route.model;
     record.api = route.api;
+    // Each route gets a fresh signal: the one before it may have been ended by the idle watchdog.
+    if (index > 0) call.nextAttempt();
     const upstreamBody = api.buildRequest(request, route, names, context.signer);
     const onRetry = (attemptNumber: number, error: unknown) =>
       context.logger.warn(`retrying ${route.model} (attempt ${attemptNumber + 1}): ${(error as Error).message}`);
@@ -139,13 +141,15 @@ async function openFirstAvailable(
     } catch (error) {
       const next = candidates[index + 1];
       if (!next || !canFallBack(error, sdk, call)) throw error;
-      context.logger.warn(`request ${record.id}: ${route.name} (${route.model}) failed (${(error as Error).message}); falling back to ${next.name} (${next.model})`);
+      const why = call.reason === 'upstream idle' ? 'sent nothing for too long' : (error as Error).message;
+      context.logger.warn(`request ${record.id}: ${route.name} (${route.model}) failed (${why}); falling back to ${next.name} (${next.model})`);
     }
   }
 }
 
 /** 429s, 5xx, timeouts and unreachable servers move on to a fallback; a 4xx would fail there too. */
 function canFallBack(error: unknown, sdk: typeof OpenAI, call: CallControl): boolean {
+  if (call.ended) return false; // the client left or the proxy is stopping
   if (call.reason === 'upstream idle') return true;
   if (call.aborted) return false;
   return isRetryable(error, sdk) || (error instanceof sdk.APIError && error.status === 429);

@@ -2,14 +2,24 @@
 // stopping, the upstream going silent for too long, or a stop sequence being matched.
 export type AbortReason = 'client closed' | 'proxy stopped' | 'upstream idle' | 'stop sequence';
 
+/** Reasons that end the whole request; the others end only the current upstream attempt. */
+const requestWide = (reason: AbortReason): boolean => reason === 'client closed' || reason === 'proxy stopped';
+
 export class CallControl {
-  private readonly controller = new AbortController();
+  // One controller per upstream attempt: a timed-out attempt must not leave the fallback route
+  // that follows it with an already-aborted signal. A request-wide abort ends the current attempt
+  // and every later one (nextAttempt() keeps the aborted controller).
+  private controller = new AbortController();
+  private requestEnded = false;
   private idleTimer: NodeJS.Timeout | undefined;
   private lastActivity = Date.now();
+  /** Why the current attempt (or the whole request) was ended; the first reason wins, except
+   *  that the client leaving or the proxy stopping overrides an attempt's own reason. */
   reason: AbortReason | undefined;
 
   constructor(private readonly idleTimeoutMs: number) {}
 
+  /** The current attempt's signal: hand it to exactly one upstream attempt. */
   get signal(): AbortSignal {
     return this.controller.signal;
   }
@@ -18,11 +28,27 @@ export class CallControl {
     return this.reason !== undefined;
   }
 
+  /** True once the client left or the proxy stopped: no further attempt may start. */
+  get ended(): boolean {
+    return this.requestEnded;
+  }
+
   abort(reason: AbortReason): void {
-    if (this.reason !== undefined) return;
+    if (this.requestEnded) return;
+    if (requestWide(reason)) this.requestEnded = true;
+    else if (this.reason !== undefined) return;
     this.reason = reason;
     this.stopWatching();
     this.controller.abort();
+  }
+
+  /** Starts a fresh attempt (a fallback route) after one that was ended or failed: a new signal,
+   *  no reason, no watchdog. Does nothing once the request itself has ended. */
+  nextAttempt(): void {
+    if (this.requestEnded) return;
+    this.stopWatching();
+    this.reason = undefined;
+    if (this.controller.signal.aborted) this.controller = new AbortController();
   }
 
   /** Starts the idle watchdog: the upstream must send something at least every idleTimeoutMs.
