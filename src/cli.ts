@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { consoleLogger, type LogLevel } from './proxy/logger';
 import { defaultRouteTable, parseRouteTable } from './proxy/route/table';
-import { ProxyServer, randomToken } from './proxy/server/proxy-server';
+import { DEFAULT_LIMITS, ProxyServer, randomToken } from './proxy/server/proxy-server';
 
 const HELP = `Claude OpenAI Proxy (headless)
 
@@ -19,6 +19,13 @@ Environment:
   CLAUDE_PROXY_HOST     address to bind (default 127.0.0.1)
   CLAUDE_PROXY_CONFIG   path of a JSON route table ({"routes":[…],"defaultRoute":…})
   CLAUDE_PROXY_LOG      debug | info | warn | error | off (default info)
+
+Limits (whole numbers):
+  CLAUDE_PROXY_IDLE_TIMEOUT_MS   a stream whose upstream sends nothing for this long
+                                 ends with an error (default ${DEFAULT_LIMITS.idleTimeoutMs}; 0 = off)
+  CLAUDE_PROXY_MAX_BODY_BYTES    larger request bodies get 413 (default ${DEFAULT_LIMITS.maxBodyBytes})
+  CLAUDE_PROXY_READ_TIMEOUT_MS   time a client has to send its request headers and
+                                 body, else 408 (default ${DEFAULT_LIMITS.requestReadTimeoutMs})
 
 Then, in the shell where you run claude:
   export ANTHROPIC_BASE_URL=http://127.0.0.1:PORT
@@ -37,6 +44,9 @@ async function main(): Promise<void> {
   const token = env.CLAUDE_PROXY_TOKEN || randomToken();
   const port = env.CLAUDE_PROXY_PORT === undefined || env.CLAUDE_PROXY_PORT === '' ? 4000 : Number(env.CLAUDE_PROXY_PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`CLAUDE_PROXY_PORT must be a port number, not "${env.CLAUDE_PROXY_PORT}"`);
+  const idleTimeoutMs = wholeNumber('CLAUDE_PROXY_IDLE_TIMEOUT_MS', 0);
+  const maxBodyBytes = wholeNumber('CLAUDE_PROXY_MAX_BODY_BYTES', 1);
+  const requestReadTimeoutMs = wholeNumber('CLAUDE_PROXY_READ_TIMEOUT_MS', 1);
   if (!env.OPENAI_API_KEY) logger.warn('OPENAI_API_KEY is not set: model calls will fail with authentication_error');
 
   const server = new ProxyServer({
@@ -47,6 +57,9 @@ async function main(): Promise<void> {
     host: env.CLAUDE_PROXY_HOST || '127.0.0.1',
     port,
     logger,
+    idleTimeoutMs,
+    maxBodyBytes,
+    requestReadTimeoutMs,
   });
   const url = await server.start();
   if (generatedToken) {
@@ -66,6 +79,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** A limit from the environment: unset or empty keeps the default; anything else must be a whole
+ *  number of at least `min`, or the CLI refuses to start (a typo must not silently mean "default"). */
+function wholeNumber(name: string, min: number): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be a whole number of at least ${min}, not "${raw}"`);
+  return value;
 }
 
 main().catch((error: unknown) => {

@@ -1,9 +1,10 @@
 // `npm start` behaviour: --help, a generated token printed with the export lines, a clear error for a taken port.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { startFakeOpenAI } from '../fake-openai';
 import { projectRoot, startHeadlessProxy } from '../helpers/processes';
 
 const cli = join(projectRoot, 'dist', 'cli.js');
@@ -11,7 +12,7 @@ const cli = join(projectRoot, 'dist', 'cli.js');
 test('--help documents the environment variables', () => {
   const run = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8', timeout: 10000 });
   assert.equal(run.status, 0);
-  for (const name of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'CLAUDE_PROXY_TOKEN', 'CLAUDE_PROXY_PORT', 'CLAUDE_PROXY_CONFIG']) assert.match(run.stdout, new RegExp(name));
+  for (const name of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'CLAUDE_PROXY_TOKEN', 'CLAUDE_PROXY_PORT', 'CLAUDE_PROXY_CONFIG', 'CLAUDE_PROXY_IDLE_TIMEOUT_MS', 'CLAUDE_PROXY_MAX_BODY_BYTES', 'CLAUDE_PROXY_READ_TIMEOUT_MS']) assert.match(run.stdout, new RegExp(name));
 });
 
 test('without CLAUDE_PROXY_TOKEN a token is generated and printed with the export lines; it works', async () => {
@@ -57,5 +58,53 @@ test('a port already taken gives a clear message', async () => {
     assert.match(run.stderr, new RegExp(`Port ${port} is already in use`));
   } finally {
     blocker.close();
+  }
+});
+
+test('the limits are set from the environment: idle timeout, body limit, read timeout; an invalid value is refused', async () => {
+  const fake = await startFakeOpenAI();
+  const token = 'limits-test-token-12345';
+  const proxy = await startHeadlessProxy({
+    OPENAI_API_KEY: fake.apiKey, OPENAI_BASE_URL: fake.url, CLAUDE_PROXY_TOKEN: token,
+    CLAUDE_PROXY_IDLE_TIMEOUT_MS: '300', CLAUDE_PROXY_MAX_BODY_BYTES: '2000', CLAUDE_PROXY_READ_TIMEOUT_MS: '300',
+  });
+  const post = (body: unknown) => fetch(`${proxy.url}/v1/messages`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const ask = (content: string, extra: Record<string, unknown> = {}) => ({ model: 'claude-haiku-4-5', max_tokens: 20, messages: [{ role: 'user', content }], ...extra });
+  try {
+    // The body limit (the default is 32 MB).
+    const big = await post(ask('x'.repeat(3000)));
+    assert.equal(big.status, 413);
+    assert.equal(((await big.json()) as any).error.type, 'request_too_large');
+    assert.equal((await post(ask('x'.repeat(100)))).status, 200);
+
+    // The idle timeout (the default is 5 minutes): a stalled stream ends with an error event.
+    fake.script({ kind: 'stall', afterChunks: ['partial'] });
+    const started = Date.now();
+    const stalled = await (await post(ask('stall', { stream: true }))).text();
+    assert.ok(Date.now() - started < 4000, `${Date.now() - started} ms`);
+    assert.match(stalled, /event: error\ndata: .*sent nothing for too long/);
+
+    // The read timeout (the default is 30 s): headers that never end get a 408.
+    const { port } = new URL(proxy.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    const answer = new Promise<string>((resolve) => {
+      let text = '';
+      socket.on('data', (chunk) => { text += chunk; });
+      socket.on('close', () => resolve(text));
+      socket.on('error', () => resolve(text));
+    });
+    socket.write('POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    const text = await Promise.race([answer, new Promise<string>((resolve) => setTimeout(() => resolve('TIMEOUT'), 4000))]);
+    socket.destroy();
+    assert.match(text, /^HTTP\/1\.1 408 /);
+    assert.match(text, /"type":"timeout_error"/);
+  } finally {
+    await proxy.stop();
+    await fake.close();
+  }
+  for (const [name, value] of [['CLAUDE_PROXY_IDLE_TIMEOUT_MS', '5m'], ['CLAUDE_PROXY_MAX_BODY_BYTES', '0'], ['CLAUDE_PROXY_READ_TIMEOUT_MS', '-1']]) {
+    const run = spawnSync(process.execPath, [cli], { encoding: 'utf8', timeout: 10000, env: { PATH: process.env.PATH, CLAUDE_PROXY_PORT: '0', CLAUDE_PROXY_TOKEN: token, [name]: value } });
+    assert.equal(run.status, 1, `${name}=${value}`);
+    assert.match(run.stderr, new RegExp(`${name} must be a whole number`));
   }
 });

@@ -70,6 +70,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       else await responses(out, body, raw);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
+      record.rejection = { status: error.status, ...error.body };
       out.json(error.status, { error: error.body });
     }
   }

@@ -8,6 +8,9 @@ export interface RecordedRequest {
   body: any;
   /** set true when the client closed the connection before the fake finished answering */
   aborted: boolean;
+  /** set when the fake refused the request itself (auth, routing, validation: what OpenAI would
+   *  refuse), as opposed to a scripted error answer */
+  rejection?: { status: number; message: string; type: string; param: string | null; code: string | number | null };
 }
 
 /**

@@ -142,6 +142,10 @@ test('the request log has one line per request: model, route, status, latency, t
 
 test('binds to loopback by default', () => {
   assert.match(h.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  // The socket itself, not the URL built from the options: bound to 127.0.0.1 only.
+  const bound = h.proxy.address!;
+  assert.equal(bound.address, '127.0.0.1');
+  assert.equal(bound.family, 'IPv4');
 });
 
 test('a body over the limit gets 413 request_too_large, nothing sent upstream', async () => {

@@ -18,6 +18,38 @@ const CONCURRENCY = 16;
 const MAX_BODY = 4 * 1024 * 1024;
 const SEED = 0xf022;
 
+/** The image types Anthropic's API accepts. The proxy passes an image's media type through. */
+const ANTHROPIC_IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
+
+/**
+ * Why Anthropic's API itself would refuse this body for a reason the proxy leaves to the upstream
+ * (an image's media type or bytes, an image URL), or undefined when the body is valid for it.
+ * A body the proxy accepted and translated that the strict fake still refuses is a translation
+ * bug, unless this explains it.
+ */
+function invalidForAnthropic(text: string | Buffer): string | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(text.toString());
+  } catch {
+    return undefined;
+  }
+  const found: string[] = [];
+  const walk = (node: any, depth: number): void => {
+    if (found.length > 0 || depth > 64 || node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach((child) => walk(child, depth + 1));
+    const source = node.source;
+    if (node.type === 'image' && source && typeof source === 'object') {
+      if (source.type === 'base64' && !ANTHROPIC_IMAGE_TYPES.has(source.media_type)) found.push(`an image of media_type ${JSON.stringify(String(source.media_type).slice(0, 40))}`);
+      else if (source.type === 'base64' && !/^[A-Za-z0-9+/]+={0,2}$/.test(source.data)) found.push('an image whose data is not base64');
+      else if (source.type === 'url' && !/^https?:\/\/\S+$/i.test(source.url)) found.push(`an image URL ${JSON.stringify(String(source.url).slice(0, 40))}`);
+    }
+    for (const value of Object.values(node)) walk(value, depth + 1);
+  };
+  walk(body, 0);
+  return found[0];
+}
+
 test('fuzz: thousands of generated and mutated bodies get a 2xx or a 4xx Anthropic error; no crash, no 5xx, no unhandled rejection', async (t) => {
   const started = performance.now();
   const cases = makeCases(CASES, SEED);
@@ -37,6 +69,8 @@ test('fuzz: thousands of generated and mutated bodies get a 2xx or a 4xx Anthrop
   const url = await proxy.start();
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const problems: string[] = [];
+  /** Cases the proxy accepted and sent upstream, and the strict fake refused. */
+  const refusedUpstream: string[] = [];
   const slowest: [number, string][] = [];
   const statuses = new Map<number, number>();
   try {
@@ -54,6 +88,14 @@ test('fuzz: thousands of generated and mutated bodies get a 2xx or a 4xx Anthrop
           return;
         }
         if (result.status >= 400 && !anthropicErrorType(result.text)) problems.push(`${item.name}: ${result.status} without an Anthropic error body: ${result.text.slice(0, 200)}`);
+        // A 4xx is acceptable when the proxy refused the body itself. One that comes from the
+        // upstream refusing what the proxy built is only acceptable when the client's body was
+        // invalid for Anthropic too; otherwise the translation is wrong.
+        const message: string = anthropicErrorType(result.text) ? JSON.parse(result.text).error.message : '';
+        if (result.status === 400 && message.startsWith('OpenAI rejected the request')) {
+          refusedUpstream.push(item.name);
+          if (!invalidForAnthropic(item.body)) problems.push(`${item.name}: a valid body was translated into one the upstream refuses: ${message.slice(0, 300)}`);
+        }
         if (result.status === 200 && item.path === '/v1/messages') {
           const answer = classify(result);
           if (answer.kind === 'stream_error') problems.push(`${item.name}: stream ended with ${JSON.stringify(answer.error)}`);
@@ -65,6 +107,12 @@ test('fuzz: thousands of generated and mutated bodies get a 2xx or a 4xx Anthrop
     for (const [ms, name] of slowest) t.diagnostic(`slow: ${ms.toFixed(0)} ms ${name}`);
     assert.equal(made, CASES);
     assert.deepEqual(problems.slice(0, 10), [], `${problems.length} of ${CASES} cases failed`);
+    // Every refusal the fake recorded reached its client as such (none hidden, none turned into a
+    // 5xx or a success), and each was judged above.
+    const rejections = fake.requests.filter((request) => request.rejection);
+    assert.equal(rejections.length, refusedUpstream.length, `the fake refused ${rejections.length} requests: ${rejections.map((request) => `${request.rejection!.param}: ${request.rejection!.message}`).slice(0, 5).join('; ')}`);
+    assert.ok(rejections.length < fake.requests.length / 20, `${rejections.length} of ${fake.requests.length} upstream calls refused`);
+    assert.ok(fake.requests.length > CASES / 10, `only ${fake.requests.length} bodies reached the upstream`);
     assert.deepEqual(internalErrors.slice(0, 5), [], 'internal errors logged');
     assert.deepEqual(unhandled, [], 'unhandled rejections or exceptions');
     // Both kinds of answer were reached: the mutations do not all fail validation.
@@ -80,7 +128,7 @@ test('fuzz: thousands of generated and mutated bodies get a 2xx or a 4xx Anthrop
     assert.equal(health.status, 200);
     const normal = classify(await send(url, '/v1/messages', { model: 'claude-haiku-4-5', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] }));
     assert.equal(normal.kind, 'message');
-    t.diagnostic(`${CASES} cases in ${((performance.now() - started) / 1000).toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
+    t.diagnostic(`${CASES} cases in ${((performance.now() - started) / 1000).toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}; ${fake.requests.length} upstream calls, ${refusedUpstream.length} refused upstream (each an input Anthropic refuses too)`);
   } finally {
     process.off('unhandledRejection', onRejection);
     process.off('uncaughtException', onException);
@@ -129,6 +177,7 @@ test('hand-picked hostile bodies: deep nesting, huge arrays, long runs for the t
       assert.ok(ms < 3000, `${name} took ${ms.toFixed(0)} ms: the event loop was blocked`);
     }
     assert.deepEqual(internalErrors, []);
+    assert.deepEqual(fake.requests.filter((request) => request.rejection).map((request) => request.rejection!.message), [], 'the strict fake refused nothing the proxy built');
   } finally {
     await proxy.stop();
     await fake.close();

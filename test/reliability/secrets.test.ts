@@ -2,7 +2,7 @@
 // upstream errors of every status, errors that quote the key back, an unreachable upstream,
 // stream errors, invalid bodies, bad proxy tokens, the headless CLI), and everything that comes
 // out is collected: log lines, request records, response bodies, headers and status texts, /health,
-// the CLI's stdout and stderr. Neither key may appear, nor the OpenAI key's tail as OpenAI masks it
+// the CLI's stdout and stderr, the exported environment (the extension's export lines). Neither key may appear, nor the OpenAI key's tail as OpenAI masks it
 // ("sk-proj-****Q7zX"). The one exception: the export line the CLI prints when it generated the
 // proxy token, which is the token the user needs.
 import assert from 'node:assert/strict';
@@ -13,6 +13,7 @@ import { test } from 'node:test';
 import { startFakeOpenAI, type ScriptedAnswer } from '../fake-openai';
 import { testRoutes } from '../helpers/harness';
 import { projectRoot, startHeadlessProxy } from '../helpers/processes';
+import { claudeEnvironment, exportLines, shells } from '../../src/extension/environment';
 import { ProxyServer, type ProxyOptions } from '../../src/proxy/server/proxy-server';
 import { send, type ClientResult } from './support';
 
@@ -189,12 +190,25 @@ test('in process: no error path shows the OpenAI key or the proxy token, whole o
     await third.proxy.stop();
   }
 
+  // The exported environment: the lines "Export Environment" gives for each shell, and the
+  // variables set in new terminals (src/extension/environment.ts, plain Node). The proxy token is
+  // what they exist to carry, on its ANTHROPIC_AUTH_TOKEN line; the OpenAI key never goes there.
+  const exported = claudeEnvironment('http://127.0.0.1:4000', PROXY_TOKEN_SECRET);
+  observed.add('terminal environment', JSON.stringify(exported));
+  assert.deepEqual(Object.keys(exported).filter((name) => /OPENAI/i.test(name)), []);
+  for (const shell of shells) {
+    const lines = exportLines(shell, exported).split('\n');
+    assert.equal(lines.filter((line) => line.includes(PROXY_TOKEN_SECRET)).length, 1, `${shell}: the token on one line`);
+    lines.forEach((line, index) => observed.add(`exported environment (${shell}) line ${index}`, line));
+  }
+  const tokenLine = (where: string, text: string) => (where === 'terminal environment' || where.startsWith('exported environment')) && /ANTHROPIC_AUTH_TOKEN/.test(text);
+
   assert.ok(observed.items.length > 300, `only ${observed.items.length} things observed`);
   assert.ok(observed.items.some((item) => item.where.startsWith('log')), 'log lines were collected');
   assertNoLeak(observed, OPENAI_KEY, 'OpenAI key');
   // The one request whose body quoted the token as its model name: the in-memory record keeps the
   // model the client asked for (its own text); its log line and its answer are still checked.
-  assertNoLeak(observed, PROXY_TOKEN_SECRET, 'proxy token', (where, text) => where === 'request record' && JSON.parse(text).claudeModel === PROXY_TOKEN_SECRET);
+  assertNoLeak(observed, PROXY_TOKEN_SECRET, 'proxy token', (where, text) => (where === 'request record' && JSON.parse(text).claudeModel === PROXY_TOKEN_SECRET) || tokenLine(where, text));
 });
 
 /** Runs the built headless CLI to completion with the given environment, bounded in time. */

@@ -19,6 +19,10 @@ const CONCURRENCY = 32;
 /** Heap growth allowed after a full GC, against the baseline taken after the warm-up. A request
  *  carries ~6 KB of prompt; leaking what one request holds would add well over this. */
 const HEAP_TOLERANCE_BYTES = 12 * 1024 * 1024;
+/** The same for memory outside the JS heap (`external`, which holds `arrayBuffers`: Buffers,
+ *  sockets' and streams' chunks). Every request moves ~10 KB of bodies through Buffers; holding
+ *  on to them would add tens of MB over the soak. */
+const EXTERNAL_TOLERANCE_BYTES = 8 * 1024 * 1024;
 
 type Kind =
   | 'text' | 'text_stream' | 'tools' | 'tools_stream' | 'reasoning_stream'
@@ -229,7 +233,8 @@ test('soak: thousands of mixed requests at concurrency 32 each get their scripte
     await settle('after the warm-up');
     fake.requests.length = 0;
     await collectGarbage();
-    const heapBefore = process.memoryUsage().heapUsed;
+    const memoryBefore = process.memoryUsage();
+    const heapBefore = memoryBefore.heapUsed;
     const tracker = new ResourceTracker().start();
     const soakStarted = performance.now();
 
@@ -276,9 +281,13 @@ test('soak: thousands of mixed requests at concurrency 32 each get their scripte
     // Memory back to its baseline.
     fake.requests.length = 0;
     await collectGarbage();
-    const heapAfter = process.memoryUsage().heapUsed;
-    const growth = heapAfter - heapBefore;
+    const memoryAfter = process.memoryUsage();
+    const growth = memoryAfter.heapUsed - heapBefore;
     assert.ok(growth < HEAP_TOLERANCE_BYTES, `heap grew by ${(growth / 1048576).toFixed(1)} MB over ${TOTAL} requests`);
+    const externalGrowth = memoryAfter.external - memoryBefore.external;
+    const bufferGrowth = memoryAfter.arrayBuffers - memoryBefore.arrayBuffers;
+    assert.ok(externalGrowth < EXTERNAL_TOLERANCE_BYTES, `external memory grew by ${(externalGrowth / 1048576).toFixed(1)} MB over ${TOTAL} requests`);
+    assert.ok(bufferGrowth < EXTERNAL_TOLERANCE_BYTES, `ArrayBuffer memory grew by ${(bufferGrowth / 1048576).toFixed(1)} MB over ${TOTAL} requests`);
 
     // No timer or socket per request: the pools stay bounded by the concurrency.
     const liveTimers = tracker.count('Timeout');
@@ -290,21 +299,33 @@ test('soak: thousands of mixed requests at concurrency 32 each get their scripte
     assert.ok(fake.openConnections() <= 2 * CONCURRENCY, `${fake.openConnections()} upstream connections open (idle keep-alive included)`);
     assert.equal(tracker.count('HTTPCLIENTREQUEST'), 0, 'no upstream request object alive');
 
-    // Closing everything leaves no timer or socket behind.
+    // Closing everything leaves no timer or socket behind. The proxy closes its own upstream
+    // pool when it stops: no connection to the fake may be left, before the fake closes any.
     agent.destroy();
     await proxy.stop();
+    const poolDeadline = Date.now() + 1000;
+    // Polled with setImmediate: a timer of its own would count as a live timer.
+    while (fake.openConnections() > 0 && Date.now() < poolDeadline) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(fake.openConnections(), 0, 'upstream connections left open after the proxy stopped');
     await fake.close();
     const deadline = Date.now() + 3000;
     // Polled with setImmediate: a timer of its own would count as a live timer.
-    while ((tracker.count('Timeout') > 0 || tracker.count('TCPWRAP') > 0) && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+    // A closed server's handle is released in a later turn of the event loop than its 'close'
+    // event, so the active handles are polled too.
+    const resourceNames = ['TCPSocketWrap', 'TCPServerWrap', 'Timeout'];
+    const handlesLeft = () => {
+      const active = activeResources();
+      return resourceNames.some((name) => (active[name] ?? 0) > (before[name] ?? 0));
+    };
+    while ((tracker.count('Timeout') > 0 || tracker.count('TCPWRAP') > 0 || handlesLeft()) && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
     tracker.stop();
     assert.equal(tracker.count('TCPWRAP'), 0, 'sockets left open after closing');
     assert.equal(tracker.count('Timeout'), 0, 'timers left running after closing');
     const after = activeResources();
-    for (const name of ['TCPSocketWrap', 'TCPServerWrap', 'Timeout']) {
+    for (const name of resourceNames) {
       assert.ok((after[name] ?? 0) <= (before[name] ?? 0), `${name}: ${after[name]} active, ${before[name] ?? 0} before the test`);
     }
-    t.diagnostic(`soak: ${TOTAL} requests (+${WARMUP} warm-up) in ${(soakMs / 1000).toFixed(1)} s, ${upstreamCalls} upstream calls, ${liveSockets} sockets and ${liveTimers} timers alive after it, heap ${growth >= 0 ? '+' : ''}${(growth / 1048576).toFixed(2)} MB, total ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    t.diagnostic(`soak: ${TOTAL} requests (+${WARMUP} warm-up) in ${(soakMs / 1000).toFixed(1)} s, ${upstreamCalls} upstream calls, ${liveSockets} sockets and ${liveTimers} timers alive after it, heap ${growth >= 0 ? '+' : ''}${(growth / 1048576).toFixed(2)} MB, external ${externalGrowth >= 0 ? '+' : ''}${(externalGrowth / 1048576).toFixed(2)} MB (array buffers ${bufferGrowth >= 0 ? '+' : ''}${(bufferGrowth / 1048576).toFixed(2)} MB), total ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     agent.destroy();
     await proxy.stop();

@@ -1,8 +1,9 @@
 // The proxy's HTTP server: authentication, endpoint dispatch, the request log, graceful close.
 // Plain Node: the headless CLI and the VS Code extension both run exactly this.
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { AnthropicError } from '../errors';
 import { redact, redactingLogger, silentLogger, type Logger } from '../logger';
 import { countTokensRequest } from '../request/schema';
@@ -50,7 +51,14 @@ export interface ProxyOptions {
   onRequestEnd?: (record: RequestRecord) => void;
 }
 
-const DEFAULT_MAX_BODY = 32 * 1024 * 1024; // Anthropic's own request limit
+/** The limits a user may change (the headless CLI's environment, the extension's settings). */
+export const DEFAULT_LIMITS = {
+  /** Anthropic's own request limit. */
+  maxBodyBytes: 32 * 1024 * 1024,
+  /** Reasoning models think silently for minutes. */
+  idleTimeoutMs: 5 * 60 * 1000,
+  requestReadTimeoutMs: 30_000,
+} as const;
 
 export class ProxyServer {
   private server: Server | undefined;
@@ -60,7 +68,13 @@ export class ProxyServer {
   private nextRequestId = 1;
   private inFlight = 0;
   private readonly calls = new Set<CallControl>();
+  /** The response being prepared on each connection, so that a read timeout can answer it. */
+  private readonly pending = new WeakMap<Duplex, { request: IncomingMessage; response: ServerResponse }>();
+  /** Responses answered with a read timeout (their request record says so). */
+  private readonly timedOut = new WeakSet<ServerResponse>();
   private guard: RequestGuard;
+  /** Upstream clients replaced by reconfigure(), closed once no request can still use them. */
+  private readonly retired: UpstreamClient[] = [];
 
   constructor(private options: ProxyOptions) {
     this.tokenCheck = new TokenCheck(options.token);
@@ -69,8 +83,13 @@ export class ProxyServer {
   }
 
   get port(): number | undefined {
+    return this.address?.port;
+  }
+
+  /** The listening socket's actual address (what the OS bound, not what was asked for). */
+  get address(): AddressInfo | undefined {
     const address = this.server?.address();
-    return address && typeof address === 'object' ? (address as AddressInfo).port : undefined;
+    return address && typeof address === 'object' ? address : undefined;
   }
 
   get url(): string | undefined {
@@ -93,7 +112,7 @@ export class ProxyServer {
     if (this.server) return this.url!;
     // Slow or trickling clients cannot hold a connection open (slowloris): headers and body must
     // arrive within the read timeout, checked often enough for that limit to mean something.
-    const readTimeout = this.options.requestReadTimeoutMs ?? 30_000;
+    const readTimeout = this.options.requestReadTimeoutMs ?? DEFAULT_LIMITS.requestReadTimeoutMs;
     const server = createServer({
       noDelay: true,
       keepAlive: true,
@@ -107,6 +126,7 @@ export class ProxyServer {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });
+    server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => this.onClientError(error, socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.options.port ?? 4000, this.host, () => {
@@ -132,6 +152,8 @@ export class ProxyServer {
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
     await closed;
+    // Its calls are over: the upstream connections it kept alive go too (a restart opens new ones).
+    await Promise.all([this.context.upstream, ...this.retired.splice(0)].map((upstream) => upstream.close('now')));
   }
 
   /** Applies new settings without restarting the listener (routes, upstream, token, log). */
@@ -139,25 +161,38 @@ export class ProxyServer {
     this.options = { ...this.options, ...changes };
     if (changes.token !== undefined) this.tokenCheck = new TokenCheck(changes.token);
     if (changes.allowedHosts !== undefined) this.guard = new RequestGuard(this.host, changes.allowedHosts);
-    this.context = this.buildContext(this.options);
+    const previous = this.context;
+    this.context = this.buildContext(this.options, previous.upstream);
+    if (this.context.upstream !== previous.upstream) {
+      this.retired.push(previous.upstream);
+      this.closeRetired();
+    }
   }
 
-  private buildContext(options: ProxyOptions): ProxyContext {
+  /** Closes the upstream pools of earlier settings once no request is in flight: a request keeps
+   *  the context it started with, and its retries and fallbacks still use that pool. */
+  private closeRetired(): void {
+    if (this.inFlight > 0) return;
+    for (const upstream of this.retired.splice(0)) void upstream.close('graceful');
+  }
+
+  private buildContext(options: ProxyOptions, current?: UpstreamClient): ProxyContext {
     const settings: UpstreamSettings = {
       baseURL: options.openaiBaseUrl || OPENAI_BASE_URL,
       apiKey: options.openaiApiKey,
       timeoutMs: options.upstreamTimeoutMs ?? 10 * 60 * 1000,
     };
+    const same = current && current.settings.baseURL === settings.baseURL && current.settings.apiKey === settings.apiKey && current.settings.timeoutMs === settings.timeoutMs;
     const reasoningKey = options.reasoningKey ?? createHash('sha256').update(`reasoning:${options.token}`).digest();
     return {
       routes: new RouteTable(parseRouteTable(options.routes)),
-      upstream: new UpstreamClient(settings),
+      upstream: same ? current : new UpstreamClient(settings), // its pool stays when nothing upstream changed
       signer: new ReasoningSigner(reasoningKey),
       logger: redactingLogger(options.logger ?? silentLogger, () => [this.options.openaiApiKey, this.options.token]),
       redact: (text) => redact(text, [this.options.openaiApiKey, this.options.token]),
       retryPolicy: options.retryPolicy ?? defaultRetryPolicy,
       pingIntervalMs: options.pingIntervalMs ?? 5000,
-      idleTimeoutMs: options.idleTimeoutMs ?? 5 * 60 * 1000,
+      idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_LIMITS.idleTimeoutMs,
       captureBodies: options.captureBodies ?? false,
     };
   }
@@ -171,6 +206,7 @@ export class ProxyServer {
       if (!response.writableFinished) call.abort('client closed');
     };
     response.once('close', onClose);
+    this.pending.set(request.socket, { request, response });
     this.calls.add(call);
     this.inFlight++;
     try {
@@ -181,6 +217,10 @@ export class ProxyServer {
       if (!(error instanceof AnthropicError)) context.logger.error(`request ${record.id} failed: ${(error as Error)?.stack ?? String(error)}`);
       record.status = failure.status;
       record.outcome = call.reason === 'client closed' ? 'client closed' : failure.type;
+      if (this.timedOut.has(response)) {
+        record.status = 408;
+        record.outcome = 'timeout_error';
+      }
       if (!response.headersSent) sendError(response, failure);
       else if (!response.writableEnded) {
         // A stream already under way ends with an error event, never silently.
@@ -189,14 +229,51 @@ export class ProxyServer {
       }
     } finally {
       call.stopWatching();
+      if (this.pending.get(request.socket)?.response === response) this.pending.delete(request.socket);
       response.off('close', onClose);
       this.calls.delete(call);
       this.inFlight--;
+      if (this.retired.length > 0) this.closeRetired();
       record.durationMs = Date.now() - record.startedAt;
       record.status ??= response.statusCode;
       this.logRequest(context, record);
       this.options.onRequestEnd?.(record);
     }
+  }
+
+  /**
+   * Node answers a request that is malformed or too slow (headers or body not in within the read
+   * timeout) with a bare status line. Here it gets an Anthropic error body instead, like every
+   * other answer, and the connection is closed.
+   */
+  private onClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+    const timeout = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    const failure = timeout
+      ? new AnthropicError('timeout_error', 'The request was not received in time: its headers and body must arrive within the read timeout', { status: 408 })
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? new AnthropicError('request_too_large', 'The request headers are too large', { status: 431 })
+        : new AnthropicError('invalid_request_error', 'Malformed HTTP request');
+    if (timeout) this.context.logger.warn(`a client did not send its request within the read timeout; answered 408 and closed`);
+    const { request, response } = this.pending.get(socket) ?? {};
+    if (request && response && !response.headersSent && !response.writableEnded) {
+      // The request handler is waiting for the body: answer through its response, so that the
+      // request log records the timeout; then end the body read, which Node leaves pending
+      // once the response is finished.
+      if (timeout) this.timedOut.add(response);
+      response.once('close', () => { // after the answer is out, or the connection is gone
+        request.destroy();
+        socket.destroy();
+      });
+      sendError(response, new AnthropicError(failure.type, failure.message, { status: failure.status, headers: { connection: 'close' } }));
+      return;
+    }
+    if (response || !socket.writable || error.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const body = JSON.stringify(failure.toBody());
+    const reason = STATUS_CODES[failure.status] ?? 'Error';
+    socket.end(`HTTP/1.1 ${failure.status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`, () => socket.destroy());
   }
 
   private async dispatch(request: IncomingMessage, response: ServerResponse, path: string, context: ProxyContext, record: RequestRecord, call: CallControl): Promise<void> {
@@ -219,7 +296,7 @@ export class ProxyServer {
       request.resume();
       throw new AnthropicError('authentication_error', 'Invalid or missing proxy token: send it as x-api-key or Authorization: Bearer');
     }
-    const maxBody = this.options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    const maxBody = this.options.maxBodyBytes ?? DEFAULT_LIMITS.maxBodyBytes;
     if (path === '/v1/messages' && method === 'POST') {
       await handleMessages(await readJsonBody(request, maxBody), response, context, record, call);
     } else if (path === '/v1/messages/count_tokens' && method === 'POST') {
