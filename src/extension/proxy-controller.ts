@@ -214,6 +214,9 @@ export class ProxyController implements vscode.Disposable {
       port: settings.port,
       logger: this.log,
       captureBodies: settings.keepBodies,
+      idleTimeoutMs: settings.idleTimeoutMs,
+      maxBodyBytes: settings.maxBodyBytes,
+      requestReadTimeoutMs: settings.requestReadTimeoutMs,
       onRequestEnd: (record) => {
         this.served++;
         recordUsage?.(record);
@@ -279,7 +282,7 @@ export class ProxyController implements vscode.Disposable {
       this.server.reconfigure({ captureBodies: after.keepBodies });
       this.log.info(`Request bodies ${after.keepBodies ? 'kept for the dashboard' : 'no longer kept'} (claudeProxy.dashboard.keepBodies)`);
     }
-    const diff = before ? settingsDiff(before, after) : { restart: true, reconfigure: true, environment: true, logLevel: true };
+    const diff = before ? settingsDiff(before, after) : { restart: true, reconfigure: true, limits: true, environment: true, logLevel: true };
     if (this.sharedUrl) {
       // The window that owns the proxy applies the (user-wide) settings to it.
       if (diff.restart) {
@@ -299,10 +302,18 @@ export class ProxyController implements vscode.Disposable {
       return;
     }
     if (diff.restart) {
-      this.log.info(`claudeProxy.port changed to ${after.port}: restarting`);
+      const changed = before && before.port === after.port
+        ? `claudeProxy.requestReadTimeoutMs changed to ${after.requestReadTimeoutMs}`
+        : `claudeProxy.port changed to ${after.port}`;
+      this.log.info(`${changed}: restarting`);
       await this.doStop();
       await this.doStart(false);
       return;
+    }
+    if (diff.limits) {
+      // Read per request: requests already in flight keep the limits they started with.
+      this.server.reconfigure({ idleTimeoutMs: after.idleTimeoutMs, maxBodyBytes: after.maxBodyBytes });
+      this.log.info(`Limits applied: claudeProxy.maxBodyBytes ${after.maxBodyBytes}, claudeProxy.idleTimeoutMs ${after.idleTimeoutMs || 'off'}`);
     }
     if (diff.reconfigure) {
       this.server.reconfigure({ openaiBaseUrl: after.openaiBaseUrl, routes: after.routeTable });

@@ -2,6 +2,7 @@
 // extension passes a getter over its WorkspaceConfiguration, the unit tests a plain object.
 import { z } from 'zod';
 import { defaultRouteTable, routeTableSchema, type RouteTableConfig } from '../proxy/route/table';
+import { DEFAULT_LIMITS } from '../proxy/server/proxy-server';
 
 export const SECTION = 'claudeProxy';
 
@@ -16,6 +17,10 @@ const httpUrl = z.string().trim().refine((value) => {
   }
 }, 'must be an http:// or https:// URL, e.g. https://api.openai.com/v1');
 
+/** Node's timers take at most 2^31-1 ms; a longer delay fires after 1 ms instead. */
+const MAX_TIMER_MS = 2_147_483_647;
+const wholeNumber = () => z.number().int('must be a whole number');
+
 /** Every setting, with the defaults package.json declares (the two must agree: a unit test checks). */
 const settingsSchema = z.object({
   autoStart: z.boolean().default(true),
@@ -29,6 +34,10 @@ const settingsSchema = z.object({
    *  stop the proxy, the dashboard keeps the last valid prices. */
   prices: z.unknown().default({}),
   'dashboard.keepBodies': z.boolean().default(false),
+  idleTimeoutMs: wholeNumber().min(0, 'must be 0 (off) or a number of milliseconds').max(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS}`).default(DEFAULT_LIMITS.idleTimeoutMs),
+  // The minimums keep a slip of the finger from refusing every request Claude Code sends.
+  maxBodyBytes: wholeNumber().min(1024, 'must be at least 1024 bytes').default(DEFAULT_LIMITS.maxBodyBytes),
+  requestReadTimeoutMs: wholeNumber().min(1000, 'must be at least 1000 milliseconds').max(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS}`).default(DEFAULT_LIMITS.requestReadTimeoutMs),
 });
 
 export type SettingKey = keyof z.input<typeof settingsSchema>;
@@ -44,6 +53,10 @@ export interface ExtensionSettings {
   logLevel: (typeof logLevels)[number];
   /** claudeProxy.dashboard.keepBodies: the proxy captures bodies, the dashboard keeps the last ones. */
   keepBodies: boolean;
+  /** The proxy's limits (DEFAULT_LIMITS); idleTimeoutMs 0 = off. */
+  idleTimeoutMs: number;
+  maxBodyBytes: number;
+  requestReadTimeoutMs: number;
 }
 
 export type SettingsResult =
@@ -82,13 +95,16 @@ export function settingName(path: readonly PropertyKey[]): string {
   return name;
 }
 
-/** What changed between two valid settings, to decide between re-routing and restarting. */
+/** What changed between two valid settings, to decide between re-routing and restarting.
+ *  The read timeout is fixed when the HTTP server is created, so it restarts; the body limit and
+ *  the idle timeout are read per request, so `limits` applies them to the running server. */
 export function settingsDiff(before: ExtensionSettings, after: ExtensionSettings): {
-  restart: boolean; reconfigure: boolean; environment: boolean; logLevel: boolean;
+  restart: boolean; reconfigure: boolean; limits: boolean; environment: boolean; logLevel: boolean;
 } {
   return {
-    restart: before.port !== after.port,
+    restart: before.port !== after.port || before.requestReadTimeoutMs !== after.requestReadTimeoutMs,
     reconfigure: before.openaiBaseUrl !== after.openaiBaseUrl || JSON.stringify(before.routeTable) !== JSON.stringify(after.routeTable),
+    limits: before.maxBodyBytes !== after.maxBodyBytes || before.idleTimeoutMs !== after.idleTimeoutMs,
     environment: before.injectEnvironment !== after.injectEnvironment,
     logLevel: before.logLevel !== after.logLevel,
   };

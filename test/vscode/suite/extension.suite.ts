@@ -327,6 +327,42 @@ describe('Claude Proxy extension', () => {
     await waitFor('the default table back', async () => (await health()).routes[0]?.model === 'gpt-5-codex');
   });
 
+  it('claudeProxy.maxBodyBytes applies live: a larger body gets 413 request_too_large, nothing upstream, no restart; reset, it passes again', async () => {
+    const { port } = running();
+    const states: string[] = [];
+    const subscription = api.onDidChangeState((state) => states.push(state.kind));
+    const big = async () => {
+      const response = await fetch(`${running().url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': token(), 'anthropic-version': '2023-06-01' },
+        body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'x'.repeat(4000) }] }),
+        signal: AbortSignal.timeout(30_000),
+      });
+      return { status: response.status, body: await response.json() as any };
+    };
+    try {
+      await update('maxBodyBytes', 2048);
+      await waitFor('the limit to apply', () => testing.recentLog().some((line) => line.includes('Limits applied: claudeProxy.maxBodyBytes 2048')));
+      const before = fake.requests.length;
+      const refused = await big();
+      assert.equal(refused.status, 413, JSON.stringify(refused.body));
+      assert.equal(refused.body.type, 'error');
+      assert.equal(refused.body.error.type, 'request_too_large');
+      assert.match(refused.body.error.message, /limit of 2048 bytes/);
+      assert.equal(fake.requests.length, before, 'nothing was sent upstream');
+      assert.equal((await message()).status, 200, 'a small request still passes');
+    } finally {
+      await update('maxBodyBytes', undefined);
+      subscription.dispose();
+    }
+    await waitFor('the default limit back', () => testing.recentLog().some((line) => line.includes(`Limits applied: claudeProxy.maxBodyBytes ${config().get('maxBodyBytes')}`)));
+    assert.equal(config().get('maxBodyBytes'), 32 * 1024 * 1024);
+    const passed = await big();
+    assert.equal(passed.status, 200, JSON.stringify(passed.body));
+    assert.equal(running().port, port);
+    assert.deepEqual(states, [], 'no stop/start happened');
+  });
+
   it('"Run Self-Tests" passes against the fake backend, a message and a tool call per route, streaming included', async () => {
     const routes = (await health()).routes.length;
     scriptSelfTest(routes);

@@ -4,10 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { defaultRouteTable } from '../../../src/proxy/route/table';
+import { DEFAULT_LIMITS } from '../../../src/proxy/server/proxy-server';
 import { readSettings, settingKeys, settingsDiff, type SettingKey } from '../../../src/extension/settings';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
-const properties: Record<string, { default: unknown }> = manifest.contributes.configuration.properties;
+const properties: Record<string, { default: unknown; minimum?: number; maximum?: number; scope?: string; markdownDescription?: string }> = manifest.contributes.configuration.properties;
 
 const read = (values: Partial<Record<SettingKey, unknown>>) => readSettings((key) => values[key]);
 
@@ -21,6 +22,62 @@ test('no setting given: the defaults, with the seed\'s route table', () => {
   assert.equal(result.settings.logLevel, 'info');
   assert.deepEqual(result.settings.routeTable.routes.map((route) => [route.name, route.model, route.api]),
     [['claude-sonnet-4-5', 'gpt-5-codex', 'responses'], ['claude-haiku-4-5', 'gpt-5-mini', 'chat']]);
+});
+
+test('the limits default to the proxy\'s DEFAULT_LIMITS, in package.json too', () => {
+  const result = read({});
+  assert.ok(result.ok);
+  const { idleTimeoutMs, maxBodyBytes, requestReadTimeoutMs } = result.settings;
+  assert.deepEqual({ idleTimeoutMs, maxBodyBytes, requestReadTimeoutMs }, DEFAULT_LIMITS);
+  for (const [key, value] of Object.entries(DEFAULT_LIMITS)) {
+    assert.equal(properties[`claudeProxy.${key}`].default, value, key);
+    assert.equal(properties[`claudeProxy.${key}`].scope, 'application', `${key}: one proxy serves every window`);
+  }
+  assert.match(properties['claudeProxy.idleTimeoutMs'].markdownDescription ?? '', /`0` turns the limit off/);
+  assert.match(properties['claudeProxy.requestReadTimeoutMs'].markdownDescription ?? '', /restarts the proxy/);
+});
+
+test('the limits: the minimums and maximums of package.json are the ones enforced, and problems name the setting', () => {
+  for (const key of ['idleTimeoutMs', 'maxBodyBytes', 'requestReadTimeoutMs'] as const) {
+    const { minimum, maximum } = properties[`claudeProxy.${key}`];
+    assert.equal(typeof minimum, 'number', key);
+    const lowest = read({ [key]: minimum });
+    assert.ok(lowest.ok && lowest.settings[key] === minimum, `${key} = ${minimum} is accepted`);
+    const bad: unknown[] = [minimum! - 1, 1500.5, '60000', null, true];
+    if (maximum !== undefined) bad.push(maximum + 1);
+    for (const value of bad) {
+      const result = read({ [key]: value });
+      assert.ok(!result.ok, `${key} = ${JSON.stringify(value)} is refused`);
+      assert.equal(result.problems.length, 1);
+      assert.match(result.problems[0], new RegExp(`^claudeProxy\\.${key}: `));
+    }
+  }
+  const off = read({ idleTimeoutMs: 0 });
+  assert.ok(off.ok && off.settings.idleTimeoutMs === 0, 'idle 0 = off, as in the CLI');
+  assert.match((read({ maxBodyBytes: 10 }) as { problems: string[] }).problems[0], /claudeProxy\.maxBodyBytes: must be at least 1024 bytes/);
+  // setTimeout fires after 1 ms for a longer delay: such an idle timeout would end every stream at once.
+  assert.match((read({ idleTimeoutMs: 2 ** 31 }) as { problems: string[] }).problems[0], /claudeProxy\.idleTimeoutMs: must be at most 2147483647/);
+  const custom = read({ idleTimeoutMs: 60_000, maxBodyBytes: 4096, requestReadTimeoutMs: 5000 });
+  assert.ok(custom.ok);
+  assert.deepEqual([custom.settings.idleTimeoutMs, custom.settings.maxBodyBytes, custom.settings.requestReadTimeoutMs], [60_000, 4096, 5000]);
+});
+
+test('routes keep fallbacks and files (defaults filled in when absent)', () => {
+  const result = read({ routes: [
+    { name: 'claude-sonnet-4-5', model: 'gpt-5-codex', api: 'responses', fallbacks: ['local', 'claude-haiku-4-5'] },
+    { name: 'claude-haiku-4-5', model: 'gpt-5-mini' },
+    { name: 'local', model: 'llama3.1', files: false },
+  ] });
+  assert.ok(result.ok, JSON.stringify(result));
+  const [sonnet, haiku, local] = result.settings.routeTable.routes;
+  assert.deepEqual(sonnet.fallbacks, ['local', 'claude-haiku-4-5']);
+  assert.equal(sonnet.files, true);
+  assert.deepEqual(haiku.fallbacks, []);
+  assert.equal(local.files, false);
+  const unknown = read({ routes: [{ name: 'a', model: 'm', fallbacks: ['b'] }] });
+  assert.ok(!unknown.ok && /claudeProxy\.routes\[0\]\.fallbacks\[0\]: no route is named "b"/.test(unknown.problems.join()));
+  const files = read({ routes: [{ name: 'a', model: 'm', files: 'no' }] });
+  assert.ok(!files.ok && /claudeProxy\.routes\[0\]\.files: /.test(files.problems.join()));
 });
 
 test('package.json contributes exactly these settings, with the same defaults', () => {
@@ -87,7 +144,7 @@ test('the base URL must be http(s); a trailing slash is dropped', () => {
   assert.ok(ok.ok && ok.settings.openaiBaseUrl === 'http://localhost:11434/v1');
 });
 
-test('settingsDiff: a port change restarts, routes and base URL re-route, the rest does neither', () => {
+test('settingsDiff: a port or read-timeout change restarts, routes and base URL re-route, limits apply live, the rest does none of it', () => {
   const base = read({});
   assert.ok(base.ok);
   const diff = (values: Partial<Record<SettingKey, unknown>>) => {
@@ -95,12 +152,18 @@ test('settingsDiff: a port change restarts, routes and base URL re-route, the re
     assert.ok(next.ok);
     return settingsDiff(base.settings, next.settings);
   };
-  assert.deepEqual(diff({ port: 4001 }), { restart: true, reconfigure: false, environment: false, logLevel: false });
-  assert.deepEqual(diff({ openaiBaseUrl: 'http://localhost:1234/v1' }), { restart: false, reconfigure: true, environment: false, logLevel: false });
-  assert.deepEqual(diff({ routes: [{ name: 'x', model: 'gpt-4.1' }] }), { restart: false, reconfigure: true, environment: false, logLevel: false });
-  assert.deepEqual(diff({ injectEnvironment: false }), { restart: false, reconfigure: false, environment: true, logLevel: false });
-  assert.deepEqual(diff({ logLevel: 'debug' }), { restart: false, reconfigure: false, environment: false, logLevel: true });
-  assert.deepEqual(diff({ autoStart: false }), { restart: false, reconfigure: false, environment: false, logLevel: false });
+  const none = { restart: false, reconfigure: false, limits: false, environment: false, logLevel: false };
+  assert.deepEqual(diff({ port: 4001 }), { ...none, restart: true });
+  assert.deepEqual(diff({ requestReadTimeoutMs: 5000 }), { ...none, restart: true });
+  assert.deepEqual(diff({ maxBodyBytes: 4096 }), { ...none, limits: true });
+  assert.deepEqual(diff({ idleTimeoutMs: 0 }), { ...none, limits: true });
+  assert.deepEqual(diff({ openaiBaseUrl: 'http://localhost:1234/v1' }), { ...none, reconfigure: true });
+  assert.deepEqual(diff({ routes: [{ name: 'x', model: 'gpt-4.1' }] }), { ...none, reconfigure: true });
+  assert.deepEqual(diff({ routes: [{ ...defaultRouteTable.routes[0], files: false }, defaultRouteTable.routes[1]] }), { ...none, reconfigure: true });
+  assert.deepEqual(diff({ injectEnvironment: false }), { ...none, environment: true });
+  assert.deepEqual(diff({ logLevel: 'debug' }), { ...none, logLevel: true });
+  assert.deepEqual(diff({ autoStart: false }), none);
+  assert.deepEqual(diff({ ...DEFAULT_LIMITS }), none, 'the defaults written out change nothing');
 });
 
 test('claudeProxy.dashboard.keepBodies: off by default, a boolean; claudeProxy.prices never stops the proxy (the dashboard checks it)', () => {
@@ -115,5 +178,5 @@ test('claudeProxy.dashboard.keepBodies: off by default, a boolean; claudeProxy.p
   assert.ok(prices.ok, 'an invalid price table is reported by the dashboard, not by the proxy settings');
   assert.deepEqual(properties['claudeProxy.prices'].default, {});
   const diff = settingsDiff(base.settings, (on as { settings: typeof base.settings }).settings);
-  assert.deepEqual(diff, { restart: false, reconfigure: false, environment: false, logLevel: false }, 'keepBodies needs no restart');
+  assert.deepEqual(diff, { restart: false, reconfigure: false, limits: false, environment: false, logLevel: false }, 'keepBodies needs no restart');
 });
