@@ -44,9 +44,9 @@ async function main(): Promise<void> {
   const token = env.CLAUDE_PROXY_TOKEN || randomToken();
   const port = env.CLAUDE_PROXY_PORT === undefined || env.CLAUDE_PROXY_PORT === '' ? 4000 : Number(env.CLAUDE_PROXY_PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`CLAUDE_PROXY_PORT must be a port number, not "${env.CLAUDE_PROXY_PORT}"`);
-  const idleTimeoutMs = wholeNumber('CLAUDE_PROXY_IDLE_TIMEOUT_MS', 0);
+  const idleTimeoutMs = wholeNumber('CLAUDE_PROXY_IDLE_TIMEOUT_MS', 0, MAX_TIMER_MS);
   const maxBodyBytes = wholeNumber('CLAUDE_PROXY_MAX_BODY_BYTES', 1);
-  const requestReadTimeoutMs = wholeNumber('CLAUDE_PROXY_READ_TIMEOUT_MS', 1);
+  const requestReadTimeoutMs = wholeNumber('CLAUDE_PROXY_READ_TIMEOUT_MS', 1, MAX_TIMER_MS);
   if (!env.OPENAI_API_KEY) logger.warn('OPENAI_API_KEY is not set: model calls will fail with authentication_error');
 
   const server = new ProxyServer({
@@ -83,11 +83,14 @@ async function main(): Promise<void> {
 
 /** A limit from the environment: unset or empty keeps the default; anything else must be a whole
  *  number of at least `min`, or the CLI refuses to start (a typo must not silently mean "default"). */
-function wholeNumber(name: string, min: number): number | undefined {
+/** Node runs a timer longer than this after 1 ms, which would end every stream at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function wholeNumber(name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return undefined;
   const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be a whole number of at least ${min}, not "${raw}"`);
+  if (!Number.isSafeInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
   return value;
 }
 

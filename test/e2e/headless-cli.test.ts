@@ -102,7 +102,7 @@ test('the limits are set from the environment: idle timeout, body limit, read ti
     await proxy.stop();
     await fake.close();
   }
-  for (const [name, value] of [['CLAUDE_PROXY_IDLE_TIMEOUT_MS', '5m'], ['CLAUDE_PROXY_MAX_BODY_BYTES', '0'], ['CLAUDE_PROXY_READ_TIMEOUT_MS', '-1']]) {
+  for (const [name, value] of [['CLAUDE_PROXY_IDLE_TIMEOUT_MS', '5m'], ['CLAUDE_PROXY_MAX_BODY_BYTES', '0'], ['CLAUDE_PROXY_READ_TIMEOUT_MS', '-1'], ['CLAUDE_PROXY_IDLE_TIMEOUT_MS', '2147483648']]) {
     const run = spawnSync(process.execPath, [cli], { encoding: 'utf8', timeout: 10000, env: { PATH: process.env.PATH, CLAUDE_PROXY_PORT: '0', CLAUDE_PROXY_TOKEN: token, [name]: value } });
     assert.equal(run.status, 1, `${name}=${value}`);
     assert.match(run.stderr, new RegExp(`${name} must be a whole number`));
