@@ -20,7 +20,7 @@
 import { copyFileSync, existsSync, mkdirSync, rmSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import {
   endpoint, epoch, forkTs, json, now, percentile, post, roundAll, rssMb, Rpc, sampleRss, sleep, startProxy, summarize,
   type Endpoint, type StartedProxy,
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   }, 170_000);
   watchdog.unref();
 
-  const built = process.env.BENCH_CLI ? join(process.cwd(), process.env.BENCH_CLI) : join(ROOT, 'dist', 'cli.js');
+  const built = process.env.BENCH_CLI ? resolve(process.cwd(), process.env.BENCH_CLI) : join(ROOT, 'dist', 'cli.js');
   if (!existsSync(built)) throw new Error(`${built} is missing: run \`node esbuild.mjs\` first (npm run bench does)`);
   // Run a copy of the build (cli.js and the lazily loaded files beside it), so that a rebuild of
   // dist/ during the run (others work in this tree) changes nothing.
