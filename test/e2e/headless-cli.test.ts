@@ -1,11 +1,12 @@
 // `npm start` behaviour: --help, a generated token printed with the export lines, a clear error for a taken port.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startFakeOpenAI } from '../fake-openai';
 import { projectRoot, startHeadlessProxy } from '../helpers/processes';
+import { openRawConnection } from '../helpers/raw-connection';
 
 const cli = join(projectRoot, 'dist', 'cli.js');
 
@@ -85,17 +86,9 @@ test('the limits are set from the environment: idle timeout, body limit, read ti
     assert.match(stalled, /event: error\ndata: .*sent nothing for too long/);
 
     // The read timeout (the default is 30 s): headers that never end get a 408.
-    const { port } = new URL(proxy.url);
-    const socket = connect(Number(port), '127.0.0.1');
-    const answer = new Promise<string>((resolve) => {
-      let text = '';
-      socket.on('data', (chunk) => { text += chunk; });
-      socket.on('close', () => resolve(text));
-      socket.on('error', () => resolve(text));
-    });
-    socket.write('POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n');
-    const text = await Promise.race([answer, new Promise<string>((resolve) => setTimeout(() => resolve('TIMEOUT'), 4000))]);
-    socket.destroy();
+    const connection = openRawConnection(proxy.url);
+    connection.socket.write('POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    const text = await connection.reply(4000);
     assert.match(text, /^HTTP\/1\.1 408 /);
     assert.match(text, /"type":"timeout_error"/);
   } finally {

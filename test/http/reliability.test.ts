@@ -2,9 +2,10 @@
 // in flight, fallback routes, slow clients, aborts during a retry wait, 200s that carry errors.
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { PROXY_TOKEN, post, sseEvents, startHarness, testRoutes, waitFor, type Harness } from '../helpers/harness';
+import { openRawConnection } from '../helpers/raw-connection';
 import { ProxyServer } from '../../src/proxy/server/proxy-server';
 
 let h: Harness;
@@ -229,21 +230,12 @@ test('a fallback route serves when the first fails with 429, 5xx or a timeout be
 /** Opens a raw connection to the proxy, writes `head`, then `drip` every 100 ms until the proxy
  *  closes the connection; returns what came back (bounded: 5 s). */
 async function trickle(url: string, head: string, drip: string): Promise<{ text: string; ms: number }> {
-  const { port } = new URL(url);
-  const socket = connect(Number(port), '127.0.0.1');
-  let closed = false;
-  const answer = new Promise<string>((resolve) => {
-    let text = '';
-    socket.on('data', (chunk) => { text += chunk; });
-    socket.on('close', () => { closed = true; resolve(text); });
-    socket.on('error', () => resolve(text));
-  });
-  socket.write(head);
+  const connection = openRawConnection(url);
+  connection.socket.write(head);
   const started = Date.now();
-  const dripper = setInterval(() => { if (!closed) socket.write(drip); }, 100);
-  const text = await Promise.race([answer, new Promise<string>((resolve) => setTimeout(() => resolve('TIMEOUT'), 5000))]);
+  const dripper = setInterval(() => { if (!connection.closed()) connection.socket.write(drip); }, 100);
+  const text = await connection.reply(5000);
   clearInterval(dripper);
-  socket.destroy();
   return { text, ms: Date.now() - started };
 }
 

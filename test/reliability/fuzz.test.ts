@@ -5,10 +5,10 @@
 // no unhandled rejection, and the proxy is healthy afterwards. Bodies over the limit get 413.
 import assert from 'node:assert/strict';
 import { Agent } from 'node:http';
-import { connect } from 'node:net';
 import { test } from 'node:test';
 import { startFakeOpenAI } from '../fake-openai';
 import { PROXY_TOKEN, testRoutes } from '../helpers/harness';
+import { openRawConnection } from '../helpers/raw-connection';
 import { ProxyServer } from '../../src/proxy/server/proxy-server';
 import { makeCases, type Case } from './fuzz-cases';
 import { anthropicErrorType, classify, pool, send } from './support';
@@ -212,22 +212,15 @@ test('bodies above the configured limit get 413 request_too_large, declared or c
       assert.equal(anthropicErrorType(declared.text), 'request_too_large');
 
       // Chunked: no content-length, the limit is found while reading.
-      const { port } = new URL(url);
-      const socket = connect(Number(port), '127.0.0.1');
-      const answer = new Promise<string>((resolve) => {
-        let text = '';
-        socket.on('data', (chunk) => { text += chunk; });
-        socket.on('close', () => resolve(text));
-        socket.on('error', () => resolve(text));
-      });
+      const connection = openRawConnection(url);
+      const { socket } = connection;
       socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${PROXY_TOKEN}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`);
       for (let offset = 0; offset < big.length; offset += 8192) {
         const piece = big.slice(offset, offset + 8192);
         socket.write(`${Buffer.byteLength(piece).toString(16)}\r\n${piece}\r\n`);
       }
       socket.write('0\r\n\r\n');
-      const text = await Promise.race([answer, new Promise<string>((resolve) => setTimeout(() => resolve('TIMEOUT'), 5000))]);
-      socket.destroy();
+      const text = await connection.reply(5000);
       assert.match(text, /^HTTP\/1\.1 413 /, `${path} chunked: ${text.slice(0, 200)}`);
       assert.match(text, /"type":"request_too_large"/);
     }

@@ -4,7 +4,6 @@
 // which runs in this same process. Order matters: each test leaves the state the next expects.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -14,6 +13,7 @@ import type { SelfTestReport } from '../../../src/extension/self-test';
 import { defaultRouteTable } from '../../../src/proxy/route/table';
 import { ProxyServer } from '../../../src/proxy/server/proxy-server';
 import { startFakeOpenAI, type FakeOpenAI, type ScriptedAnswer } from '../../fake-openai';
+import { blockPortRun, freeLoopbackPort as freePort } from '../lib/ports';
 import { waitFor as waitUntil } from '../lib/wait';
 
 const EXTENSION_ID = 'claude-openai-proxy.claude-openai-proxy';
@@ -134,45 +134,6 @@ async function selfTest(): Promise<SelfTestReport> {
   return (await vscode.commands.executeCommand<SelfTestReport>('claudeProxy.runSelfTests'))!;
 }
 
-function listen(port: number): Promise<Server | undefined> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(undefined));
-    server.listen(port, '127.0.0.1', () => resolve(server));
-  });
-}
-
-/** Takes `count` consecutive ports, the one after them left free. */
-async function blockPorts(count: number): Promise<{ first: number; blockers: Server[] }> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const first = await freePort();
-    if (first + count >= 65535) continue;
-    const blockers: Server[] = [];
-    for (let port = first; port < first + count; port++) {
-      const server = await listen(port);
-      if (server) blockers.push(server);
-    }
-    const after = await listen(first + count);
-    if (blockers.length === count && after) {
-      await new Promise((resolve) => after.close(resolve));
-      return { first, blockers };
-    }
-    after?.close();
-    for (const server of blockers) server.close();
-  }
-  throw new Error('found no run of free ports');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('Claude Proxy extension', () => {
   before(async () => {
@@ -510,7 +471,7 @@ describe('Claude Proxy extension', () => {
 
   it('a port in use is reported clearly with the next free port; "Use Port N" writes the setting and starts there', async () => {
     const before = running().port;
-    const { first: taken, blockers } = await blockPorts(2);
+    const { first: taken, blockers } = await blockPortRun(2);
     let atPrompt: { state: string; statusBar: string; environment: Record<string, string> } | undefined;
     try {
       const { shown } = await withPrompts(async () => {
