@@ -27,9 +27,11 @@ const lazyModulesPlugin = {
 };
 
 /**
- * zod re-exports every locale it ships (`export * as locales`), which no bundler can shake off:
- * about 360 KB of translated error messages, parsed at start-up and ~7 MB of RSS. The proxy only
- * uses the English messages, which zod imports directly, so its locale index becomes empty.
+ * zod re-exports every locale it ships (`export * as locales`): about 360 KB of translated error
+ * messages, parsed at start-up and ~7 MB of RSS. The schemas use `zod/mini` through
+ * `import * as z`, which esbuild shakes down to what they call, locales included, and
+ * src/zod-english.ts imports the English messages alone. The classic `zod` entry, which no bundler
+ * can shake, is no longer imported: should it come back, this keeps its locale index empty.
  */
 const zodWithoutLocalesPlugin = {
   name: 'zod-without-locales',

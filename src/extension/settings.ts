@@ -1,6 +1,7 @@
 // The extension's settings (`claudeProxy.*`), validated with zod. No `vscode` import here: the
 // extension passes a getter over its WorkspaceConfiguration, the unit tests a plain object.
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english';
 import { defaultRouteTable, routeTableSchema, type RouteTableConfig } from '../proxy/route/table';
 import { DEFAULT_LIMITS } from '../proxy/server/proxy-server';
 
@@ -8,36 +9,36 @@ export const SECTION = 'claudeProxy';
 
 export const logLevels = ['debug', 'info', 'warn', 'error', 'off'] as const;
 
-const httpUrl = z.string().trim().refine((value) => {
+const httpUrl = z.string().check(z.trim(), z.refine((value) => {
   try {
     const url = new URL(value);
     return url.protocol === 'http:' || url.protocol === 'https:';
   } catch {
     return false;
   }
-}, 'must be an http:// or https:// URL, e.g. https://api.openai.com/v1');
+}, 'must be an http:// or https:// URL, e.g. https://api.openai.com/v1'));
 
 /** Node's timers take at most 2^31-1 ms; a longer delay fires after 1 ms instead. */
 const MAX_TIMER_MS = 2_147_483_647;
-const wholeNumber = () => z.number().int('must be a whole number');
+const wholeNumber = (...checks: z.core.$ZodCheck<number>[]) => z.number().check(z.int('must be a whole number'), ...checks);
 
 /** Every setting, with the defaults package.json declares (the two must agree: a unit test checks). */
 const settingsSchema = z.object({
-  autoStart: z.boolean().default(true),
-  port: z.number().int('must be a whole number').min(0, 'must be 0 (any free port) or a port number').max(65535, 'must be at most 65535').default(4000),
-  openaiBaseUrl: httpUrl.default('https://api.openai.com/v1'),
-  routes: z.array(z.unknown()).default(defaultRouteTable.routes),
-  defaultRoute: z.string().nullable().default(null),
-  injectEnvironment: z.boolean().default(true),
-  logLevel: z.enum(logLevels).default('info'),
+  autoStart: z._default(z.boolean(), true),
+  port: z._default(wholeNumber(z.minimum(0, 'must be 0 (any free port) or a port number'), z.maximum(65535, 'must be at most 65535')), 4000),
+  openaiBaseUrl: z._default(httpUrl, 'https://api.openai.com/v1'),
+  routes: z._default(z.array(z.unknown()), defaultRouteTable.routes),
+  defaultRoute: z._default(z.nullable(z.string()), null),
+  injectEnvironment: z._default(z.boolean(), true),
+  logLevel: z._default(z.enum(logLevels), 'info'),
   /** Checked on its own by the dashboard (dashboard/prices-setting.ts): a wrong price must not
    *  stop the proxy, the dashboard keeps the last valid prices. */
-  prices: z.unknown().default({}),
-  'dashboard.keepBodies': z.boolean().default(false),
-  idleTimeoutMs: wholeNumber().min(0, 'must be 0 (off) or a number of milliseconds').max(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS}`).default(DEFAULT_LIMITS.idleTimeoutMs),
+  prices: z._default(z.unknown(), {}),
+  'dashboard.keepBodies': z._default(z.boolean(), false),
+  idleTimeoutMs: z._default(wholeNumber(z.minimum(0, 'must be 0 (off) or a number of milliseconds'), z.maximum(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS}`)), DEFAULT_LIMITS.idleTimeoutMs),
   // The minimums keep a slip of the finger from refusing every request Claude Code sends.
-  maxBodyBytes: wholeNumber().min(1024, 'must be at least 1024 bytes').default(DEFAULT_LIMITS.maxBodyBytes),
-  requestReadTimeoutMs: wholeNumber().min(1000, 'must be at least 1000 milliseconds').max(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS}`).default(DEFAULT_LIMITS.requestReadTimeoutMs),
+  maxBodyBytes: z._default(wholeNumber(z.minimum(1024, 'must be at least 1024 bytes')), DEFAULT_LIMITS.maxBodyBytes),
+  requestReadTimeoutMs: z._default(wholeNumber(z.minimum(1000, 'must be at least 1000 milliseconds'), z.maximum(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS}`)), DEFAULT_LIMITS.requestReadTimeoutMs),
 });
 
 export type SettingKey = keyof z.input<typeof settingsSchema>;

@@ -1,15 +1,18 @@
 // What each OpenAI model costs, in US dollars per million tokens. The defaults are OpenAI's list
 // prices; the extension lets the user override them in a setting. Reasoning tokens are billed as
 // output (OpenAI's output token count already includes them).
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english';
 
-export const modelPriceSchema = z.object({
-  input: z.number().nonnegative(),
-  cachedInput: z.number().nonnegative(),
-  output: z.number().nonnegative(),
-}).strict();
+const price = () => z.number().check(z.nonnegative());
 
-export const priceTableSchema = z.record(z.string().min(1), modelPriceSchema);
+export const modelPriceSchema = z.strictObject({
+  input: price(),
+  cachedInput: price(),
+  output: price(),
+});
+
+export const priceTableSchema = z.record(z.string().check(z.minLength(1)), modelPriceSchema);
 
 export type ModelPrice = z.infer<typeof modelPriceSchema>;
 export type PriceTable = z.infer<typeof priceTableSchema>;

@@ -1,121 +1,125 @@
 // Zod schemas for the Anthropic Messages API requests the proxy accepts.
 // Lenient where Anthropic is lenient (unknown fields pass through: Claude Code adds new
 // ones often), strict where a wrong shape would make the translation wrong.
-import { z } from 'zod';
+// zod/mini's functional API (z.optional(x) for x.optional(), ...): a fraction of the classic
+// API's code to load when the extension starts.
+import * as z from 'zod/mini';
+import '../../zod-english';
 
-const cacheControl = z.object({ type: z.string() }).passthrough().optional();
+const nonEmpty = () => z.string().check(z.minLength(1));
+const cacheControl = z.optional(z.looseObject({ type: z.string() }));
 
-export const textBlock = z.object({
+export const textBlock = z.looseObject({
   type: z.literal('text'),
   text: z.string(),
   cache_control: cacheControl,
-}).passthrough();
+});
 
 const base64Source = z.object({ type: z.literal('base64'), media_type: z.string(), data: z.string() });
 const urlSource = z.object({ type: z.literal('url'), url: z.string() });
 
-export const imageBlock = z.object({
+export const imageBlock = z.looseObject({
   type: z.literal('image'),
   source: z.discriminatedUnion('type', [base64Source, urlSource]),
   cache_control: cacheControl,
-}).passthrough();
+});
 
-const textSource = z.object({ type: z.literal('text'), media_type: z.string().optional(), data: z.string() });
-export const documentBlock = z.object({
+const textSource = z.object({ type: z.literal('text'), media_type: z.optional(z.string()), data: z.string() });
+export const documentBlock = z.looseObject({
   type: z.literal('document'),
   source: z.discriminatedUnion('type', [base64Source, urlSource, textSource]),
-  title: z.string().nullish(),
+  title: z.nullish(z.string()),
   cache_control: cacheControl,
-}).passthrough();
+});
 
-export const toolUseBlock = z.object({
+export const toolUseBlock = z.looseObject({
   type: z.literal('tool_use'),
-  id: z.string().min(1),
-  name: z.string().min(1),
+  id: nonEmpty(),
+  name: nonEmpty(),
   input: z.unknown(),
   cache_control: cacheControl,
-}).passthrough();
+});
 
-export const toolResultBlock = z.object({
+export const toolResultBlock = z.looseObject({
   type: z.literal('tool_result'),
-  tool_use_id: z.string().min(1),
-  content: z.union([z.string(), z.array(z.discriminatedUnion('type', [textBlock, imageBlock, documentBlock]))]).optional(),
-  is_error: z.boolean().optional(),
+  tool_use_id: nonEmpty(),
+  content: z.optional(z.union([z.string(), z.array(z.discriminatedUnion('type', [textBlock, imageBlock, documentBlock]))])),
+  is_error: z.optional(z.boolean()),
   cache_control: cacheControl,
-}).passthrough();
+});
 
-export const thinkingBlock = z.object({
+export const thinkingBlock = z.looseObject({
   type: z.literal('thinking'),
   thinking: z.string(),
-  signature: z.string().optional(),
-}).passthrough();
+  signature: z.optional(z.string()),
+});
 
-export const redactedThinkingBlock = z.object({
+export const redactedThinkingBlock = z.looseObject({
   type: z.literal('redacted_thinking'),
   data: z.string(),
-}).passthrough();
+});
 
 export const contentBlock = z.discriminatedUnion('type', [
   textBlock, imageBlock, documentBlock, toolUseBlock, toolResultBlock, thinkingBlock, redactedThinkingBlock,
 ]);
 
-export const message = z.object({
+export const message = z.looseObject({
   role: z.enum(['user', 'assistant', 'system']),
   content: z.union([z.string(), z.array(contentBlock)]),
-}).passthrough();
+});
 
-export const tool = z.object({
-  name: z.string().min(1),
-  description: z.string().optional(),
-  input_schema: z.record(z.string(), z.unknown()).optional(),
-  type: z.string().optional(),
+export const tool = z.looseObject({
+  name: nonEmpty(),
+  description: z.optional(z.string()),
+  input_schema: z.optional(z.record(z.string(), z.unknown())),
+  type: z.optional(z.string()),
   cache_control: cacheControl,
-}).passthrough();
+});
 
 export const toolChoice = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('auto'), disable_parallel_tool_use: z.boolean().optional() }),
-  z.object({ type: z.literal('any'), disable_parallel_tool_use: z.boolean().optional() }),
-  z.object({ type: z.literal('tool'), name: z.string(), disable_parallel_tool_use: z.boolean().optional() }),
+  z.object({ type: z.literal('auto'), disable_parallel_tool_use: z.optional(z.boolean()) }),
+  z.object({ type: z.literal('any'), disable_parallel_tool_use: z.optional(z.boolean()) }),
+  z.object({ type: z.literal('tool'), name: z.string(), disable_parallel_tool_use: z.optional(z.boolean()) }),
   z.object({ type: z.literal('none') }),
 ]);
 
 export const thinking = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('enabled'), budget_tokens: z.number().int().nonnegative() }).passthrough(),
-  z.object({ type: z.literal('adaptive') }).passthrough(),
-  z.object({ type: z.literal('disabled') }).passthrough(),
+  z.looseObject({ type: z.literal('enabled'), budget_tokens: z.number().check(z.int(), z.nonnegative()) }),
+  z.looseObject({ type: z.literal('adaptive') }),
+  z.looseObject({ type: z.literal('disabled') }),
 ]);
 
-export const outputConfig = z.object({
-  effort: z.enum(['minimal', 'low', 'medium', 'high', 'max', 'xhigh']).optional(),
-  format: z.object({
+export const outputConfig = z.looseObject({
+  effort: z.optional(z.enum(['minimal', 'low', 'medium', 'high', 'max', 'xhigh'])),
+  format: z.nullish(z.looseObject({
     type: z.literal('json_schema'),
     schema: z.record(z.string(), z.unknown()),
-    name: z.string().optional(),
-  }).passthrough().nullish(),
-}).passthrough();
+    name: z.optional(z.string()),
+  })),
+});
 
 const system = z.union([z.string(), z.array(textBlock)]);
 
-export const countTokensRequest = z.object({
-  model: z.string().min(1),
+export const countTokensRequest = z.looseObject({
+  model: nonEmpty(),
   messages: z.array(message),
-  system: system.optional(),
-  tools: z.array(tool).optional(),
-  tool_choice: toolChoice.optional(),
-  thinking: thinking.optional(),
-}).passthrough();
+  system: z.optional(system),
+  tools: z.optional(z.array(tool)),
+  tool_choice: z.optional(toolChoice),
+  thinking: z.optional(thinking),
+});
 
-export const messagesRequest = countTokensRequest.extend({
-  max_tokens: z.number().int().positive(),
-  stream: z.boolean().optional(),
-  temperature: z.number().min(0).max(2).optional(),
-  top_p: z.number().min(0).max(1).optional(),
-  top_k: z.number().int().optional(),
-  stop_sequences: z.array(z.string()).optional(),
-  metadata: z.object({ user_id: z.string().nullish() }).passthrough().optional(),
-  output_config: outputConfig.optional(),
-  context_management: z.unknown().optional(),
-}).passthrough();
+export const messagesRequest = z.extend(countTokensRequest, {
+  max_tokens: z.number().check(z.int(), z.positive()),
+  stream: z.optional(z.boolean()),
+  temperature: z.optional(z.number().check(z.minimum(0), z.maximum(2))),
+  top_p: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
+  top_k: z.optional(z.number().check(z.int())),
+  stop_sequences: z.optional(z.array(z.string())),
+  metadata: z.optional(z.looseObject({ user_id: z.nullish(z.string()) })),
+  output_config: z.optional(outputConfig),
+  context_management: z.optional(z.unknown()),
+});
 
 export type TextBlock = z.infer<typeof textBlock>;
 export type ImageBlock = z.infer<typeof imageBlock>;

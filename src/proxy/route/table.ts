@@ -1,40 +1,43 @@
 // The route table: which OpenAI model and API serves each Claude model name.
 // One zod schema decides what a valid table is, for the JSON file (headless) and VS Code settings alike.
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../zod-english';
+
+const nonEmpty = () => z.string().check(z.minLength(1));
 
 export const reasoningEffortSchema = z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']);
 export type ReasoningEffort = z.infer<typeof reasoningEffortSchema>;
 
-export const routeSchema = z.object({
+export const routeSchema = z.strictObject({
   /** The Claude model name this route serves, e.g. "claude-sonnet-4-5". */
-  name: z.string().min(1),
+  name: nonEmpty(),
   /** Other exact names for the same route, e.g. "claude-smart". */
-  aliases: z.array(z.string().min(1)).default([]),
+  aliases: z._default(z.array(nonEmpty()), []),
   /** Glob patterns ("*" matches anything), e.g. "claude-sonnet-*". Tried after every exact name. */
-  patterns: z.array(z.string().min(1)).default([]),
+  patterns: z._default(z.array(nonEmpty()), []),
   /** The OpenAI model to call. */
-  model: z.string().min(1),
-  api: z.enum(['chat', 'responses']).default('chat'),
+  model: nonEmpty(),
+  api: z._default(z.enum(['chat', 'responses']), 'chat'),
   /** Upper bound for max_tokens; the client's request is capped to it. */
-  maxOutputTokens: z.number().int().positive().default(8192),
+  maxOutputTokens: z._default(z.number().check(z.int(), z.positive()), 8192),
   /** Fixed reasoning effort; when absent it follows the request's thinking / output_config.effort. */
-  reasoningEffort: reasoningEffortSchema.optional(),
+  reasoningEffort: z.optional(reasoningEffortSchema),
   /** Whether the model is a reasoning model (rejects temperature/top_p/stop, takes reasoning effort).
    *  Guessed from the model name when absent. */
-  reasoning: z.boolean().optional(),
+  reasoning: z.optional(z.boolean()),
   /** Whether the upstream takes files (PDF document blocks). OpenAI's models do; many
    *  OpenAI-compatible servers do not, and a document sent to them is answered with a clear 400. */
-  files: z.boolean().default(true),
+  files: z._default(z.boolean(), true),
   /** Names of other routes tried, in order, when this one fails with 429, 5xx or a timeout
    *  before anything was sent to the client. */
-  fallbacks: z.array(z.string().min(1)).default([]),
-}).strict();
+  fallbacks: z._default(z.array(nonEmpty()), []),
+});
 
-export const routeTableSchema = z.object({
-  routes: z.array(routeSchema).min(1),
+export const routeTableSchema = z.strictObject({
+  routes: z.array(routeSchema).check(z.minLength(1)),
   /** Name of the route that serves any Claude model no entry matches. Absent: such names get 404. */
-  defaultRoute: z.string().optional(),
-}).strict().superRefine((table, ctx) => {
+  defaultRoute: z.optional(z.string()),
+}).check(z.superRefine((table, ctx) => {
   const seen = new Map<string, string>();
   table.routes.forEach((route, index) => {
     for (const name of [route.name, ...route.aliases]) {
@@ -57,7 +60,7 @@ export const routeTableSchema = z.object({
   if (table.defaultRoute !== undefined && !table.routes.some((route) => route.name === table.defaultRoute)) {
     ctx.addIssue({ code: 'custom', path: ['defaultRoute'], message: `no route is named "${table.defaultRoute}"` });
   }
-});
+}));
 
 export type RouteConfig = z.infer<typeof routeSchema>;
 export type RouteTableConfig = z.infer<typeof routeTableSchema>;

@@ -1,12 +1,12 @@
 // zod parse failures -> a 400 that names the offending field.
-import type { ZodType } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import { invalidRequest } from '../errors';
 
 /** No real request nests this deep; recursive code on the way (JSON.stringify in the SDK and in
  *  the token counter) overflows the stack at some thousands of levels, which would be a 500. */
 export const MAX_NESTING = 256;
 
-export function parseOrThrow<T>(schema: ZodType<T>, input: unknown): T {
+export function parseOrThrow<T>(schema: ZodMiniType<T>, input: unknown): T {
   if (nestedDeeperThan(input, MAX_NESTING)) throw invalidRequest(`body: nested more than ${MAX_NESTING} levels deep`);
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
