@@ -1,7 +1,10 @@
 // The one place that talks to OpenAI: the official `openai` SDK, loaded lazily (it is the
 // heaviest module in the bundle and activation must stay cheap), with the SDK's own retries off
 // because the proxy retries itself (see retry.ts).
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import type OpenAI from 'openai';
+import { createNodeHttpFetch } from './node-http-fetch';
 
 export interface UpstreamSettings {
   /** OpenAI or any OpenAI-compatible server, including the /v1 suffix where the server has one. */
@@ -22,37 +25,37 @@ export function loadOpenAISdk(): Promise<typeof OpenAI> {
   return sdk;
 }
 
-/** The part of an undici dispatcher (connection pool) the proxy uses. */
+/**
+ * The connections of one UpstreamClient: keep-alive agents for node:http and node:https, used by a
+ * `fetch` over them (node-http-fetch.ts) that costs the proxy less CPU per call than Node's own
+ * (undici) fetch, and closed when the proxy stops. Not used inside VS Code (Electron): its patched
+ * fetch resolves proxies (`http.proxySupport`), which an agent of our own would bypass; the SDK
+ * then uses the global fetch, as before.
+ */
 interface Pool {
-  close(): Promise<void>;
-  destroy(): Promise<void>;
+  fetch: typeof fetch;
+  agents: { http: HttpAgent; https: HttpsAgent };
 }
 
-type PoolClass = new (options?: object) => Pool;
+/** Idle keep-alive sockets are closed after this long, before a server closes them (Node's
+ *  server waits 5 s): a request sent on a socket the server is closing fails. Server hints
+ *  (`Keep-Alive: timeout=N`) shorten it further. */
+const IDLE_SOCKET_MS = 4000;
 
-let poolClass: Promise<PoolClass | undefined> | undefined;
+function createPool(): Pool | undefined {
+  if (process.versions.electron) return undefined;
+  const agents = {
+    http: new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+    https: new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
+  };
+  return { fetch: createNodeHttpFetch(agents), agents };
+}
 
-/**
- * The class of the connection pool Node's own fetch uses (undici's Agent, bundled in Node and not
- * importable), so that each proxy can own a pool and close it when it stops. Found through the
- * global dispatcher, which Node's fetch creates on first use. Not used inside VS Code (Electron):
- * its fetch patch supplies its own dispatcher per request, and an explicit one would switch off
- * its proxy resolution under `http.proxySupport: on`. Undefined when unavailable (the SDK then
- * uses the shared global pool, as before).
- */
-function nodePoolClass(): Promise<PoolClass | undefined> {
-  poolClass ??= (async () => {
-    if (process.versions.electron) return undefined;
-    const key = Symbol.for('undici.globalDispatcher.1');
-    const global = globalThis as unknown as Record<symbol, unknown>;
-    if (!global[key]) await fetch('data:,').then((response) => response.arrayBuffer()).catch(() => undefined);
-    const dispatcher = global[key] as { constructor?: unknown; close?: unknown; destroy?: unknown } | undefined;
-    const found = dispatcher?.constructor;
-    // Only a plain Agent: a dispatcher someone installed (a proxy agent) is theirs to configure.
-    if (typeof found !== 'function' || found.name !== 'Agent' || typeof dispatcher?.close !== 'function' || typeof dispatcher.destroy !== 'function') return undefined;
-    return found as PoolClass;
-  })();
-  return poolClass;
+/** Resolves once every socket of the agents is closed. */
+function closedSockets(agents: Pool['agents']): Promise<void> {
+  const sockets = [agents.http, agents.https].flatMap((agent) => [...Object.values(agent.sockets), ...Object.values(agent.freeSockets)].flat())
+    .filter((socket) => socket !== undefined && !socket.destroyed);
+  return Promise.all(sockets.map((socket) => new Promise<void>((resolve) => socket!.once('close', () => resolve())))).then(() => undefined);
 }
 
 export class UpstreamClient {
@@ -62,8 +65,8 @@ export class UpstreamClient {
 
   get(): Promise<OpenAI> {
     this.client ??= (async () => {
-      const [OpenAIClass, Pool] = await Promise.all([loadOpenAISdk(), nodePoolClass()]);
-      const pool = Pool ? new Pool() : undefined;
+      const OpenAIClass = await loadOpenAISdk();
+      const pool = createPool();
       const openai = new OpenAIClass({
         // The SDK refuses to start without a key; a missing key must instead reach OpenAI's 401 so
         // that the client gets an authentication_error explaining what to set.
@@ -71,21 +74,35 @@ export class UpstreamClient {
         baseURL: this.settings.baseURL,
         timeout: this.settings.timeoutMs,
         maxRetries: 0,
-        // Typed as undici's full Dispatcher; Node's own Agent is one.
-        ...(pool ? { fetchOptions: { dispatcher: pool } as unknown as OpenAI['fetchOptions'] } : {}),
+        ...(pool ? { fetch: pool.fetch } : {}),
       });
       return { openai, pool };
     })();
     return this.client.then((client) => client.openai);
   }
 
-  /** Closes this client's connection pool: gracefully (calls in flight finish first), or at once
-   *  (the proxy is stopping and has ended its calls). A later get() opens a new one. */
+  /** Closes this client's connections: gracefully (calls in flight finish first, idle sockets go
+   *  at once), or at once (the proxy is stopping and has ended its calls). A later get() opens
+   *  new ones. */
   async close(mode: 'graceful' | 'now' = 'graceful'): Promise<void> {
     const client = this.client;
     this.client = undefined;
     const pool = (await client?.catch(() => undefined))?.pool;
     if (!pool) return;
-    await (mode === 'now' ? pool.destroy() : pool.close()).catch(() => undefined);
+    const { agents } = pool;
+    if (mode === 'now') {
+      const closed = closedSockets(agents);
+      agents.http.destroy();
+      agents.https.destroy();
+      await closed;
+      return;
+    }
+    // Graceful: no socket goes back to the pool any more; idle ones close now, busy ones when
+    // their answer is complete.
+    for (const agent of [agents.http, agents.https]) {
+      agent.keepSocketAlive = () => false;
+      for (const socket of Object.values(agent.freeSockets).flat()) socket?.destroy();
+    }
+    await closedSockets(agents);
   }
 }
