@@ -6,7 +6,7 @@
 // the abort reason on abort; TypeError 'terminated' when the body breaks off), so that the SDK
 // raises the same APIConnectionError / APIConnectionTimeoutError / APIUserAbortError as before.
 import { request as httpRequest, type Agent as HttpAgent, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
-import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
+import type { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 
@@ -118,7 +118,8 @@ function send(
       req.destroy();
       fail(reason);
     };
-    const req = (secure ? httpsRequest : httpRequest)({
+    // node:https is loaded on first use: a proxy that only talks http never pays for TLS.
+    const req = (secure ? process.getBuiltinModule('node:https').request : httpRequest)({
       protocol: url.protocol,
       hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
       port: url.port || undefined,
