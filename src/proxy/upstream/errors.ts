@@ -43,6 +43,9 @@ export async function toAnthropicError(error: unknown, context: ErrorContext): P
   const upstreamMessage = body?.message ?? error.message;
   const code = error.code ?? body?.code ?? undefined;
   if (isContextOverflow(code, upstreamMessage)) return contextOverflow(upstreamMessage, context);
+  if (status === 503 || status === 529 || (status >= 500 && saysOverloaded(code, upstreamMessage))) {
+    return new AnthropicError('overloaded_error', `OpenAI is overloaded: ${upstreamMessage}`, { headers: retryAfterHeaders(failure.headers) });
+  }
   switch (status) {
     case 400:
     case 422:
@@ -65,13 +68,7 @@ export async function toAnthropicError(error: unknown, context: ErrorContext): P
       return new AnthropicError('rate_limit_error', `OpenAI rate limit reached for ${context.openaiModel}: ${upstreamMessage}`,
         { headers: retryAfterHeaders(failure.headers) });
     }
-    case 503:
-    case 529:
-      return new AnthropicError('overloaded_error', `OpenAI is overloaded: ${upstreamMessage}`, { headers: retryAfterHeaders(failure.headers) });
     default:
-      if (status >= 500 && saysOverloaded(code, upstreamMessage)) {
-        return new AnthropicError('overloaded_error', `OpenAI is overloaded: ${upstreamMessage}`, { headers: retryAfterHeaders(failure.headers) });
-      }
       return new AnthropicError('api_error', `OpenAI answered ${status}: ${upstreamMessage}`, { status: status >= 500 ? status : 500 });
   }
 }
