@@ -153,6 +153,22 @@ test('output_config.effort "minimal" reaches gpt-5-codex as an effort it accepts
   assert.equal(h.fake.requests.at(-1)!.body.reasoning_effort, 'minimal', 'gpt-5-mini takes minimal as asked');
 });
 
+for (const model of ['claude-haiku-4-5', 'claude-sonnet-4-5']) {
+  test(`${model}: each upstream chunk reaches the client before the next one is sent (no batching)`, async () => {
+    const gapMs = 150;
+    h.fake.script({ kind: 'text', chunks: ['one ', 'two ', 'three'], delayMs: gapMs });
+    const stream = h.anthropic.messages.stream({ model, max_tokens: 100, messages: [{ role: 'user', content: 'count' }] });
+    const arrivals: number[] = [];
+    stream.on('text', () => arrivals.push(performance.now()));
+    await stream.finalMessage();
+    assert.equal(arrivals.length, 3);
+    for (let i = 1; i < arrivals.length; i++) {
+      const gap = arrivals[i] - arrivals[i - 1];
+      assert.ok(gap >= gapMs * 0.6, `delta ${i} came ${gap.toFixed(1)} ms after the one before; the fake waited ${gapMs} ms between them`);
+    }
+  });
+}
+
 test('pings keep the stream alive while a reasoning model is silent', async () => {
   const quick = await startHarness({ pingIntervalMs: 100 });
   try {

@@ -1,6 +1,7 @@
-// Writes Anthropic's server-sent events to the client, one write per event so each is flushed
-// as soon as it is produced, with a ping while the upstream is silent (reasoning models think
-// for a long time before their first token).
+// Writes Anthropic's server-sent events to the client, with a ping while the upstream is silent
+// (reasoning models think for a long time before their first token). The events one upstream
+// chunk produces go out in one socket write, at the end of the tick that produced them: never
+// held for a later chunk, but not one write (and one syscall, one chunked-encoding frame) each.
 import type { ServerResponse } from 'node:http';
 import type { EventSink, StreamEvent } from './events';
 
@@ -12,6 +13,15 @@ export class SseWriter implements EventSink {
   private lastWrite = Date.now();
   private readonly pingTimer: NodeJS.Timeout;
   private closed = false;
+  private pending = '';
+  private flushScheduled = false;
+  private readonly flush = () => {
+    this.flushScheduled = false;
+    if (this.pending === '' || this.closed || this.response.destroyed) return;
+    const text = this.pending;
+    this.pending = '';
+    this.response.write(text);
+  };
 
   constructor(private readonly response: ServerResponse, options: SseWriterOptions) {
     response.writeHead(200, {
@@ -36,16 +46,25 @@ export class SseWriter implements EventSink {
     this.write('error', { type: 'error', error: { type, message } });
   }
 
+  /** Sends what is pending together with the end of the stream. */
   end(): void {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.pingTimer);
-    this.response.end();
+    const text = this.pending;
+    this.pending = '';
+    if (text !== '' && !this.response.destroyed) this.response.end(text);
+    else this.response.end();
   }
 
   private write(name: string, payload: unknown): void {
     if (this.closed || this.response.destroyed) return;
     this.lastWrite = Date.now();
-    this.response.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
+    this.pending += `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      // After the promise jobs of this tick: the SDK hands over one chunk's events as a chain of them.
+      process.nextTick(this.flush);
+    }
   }
 }
