@@ -2,10 +2,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AnthropicError } from '../errors';
 
-/** Reads and parses a JSON body. Plain 'data' / 'end' listeners rather than `for await`: the
- *  stream's async iterator costs promises per chunk, and a 100 KB Claude Code body arrives in
- *  several chunks. */
+/** Reads and parses a JSON body. */
 export function readJsonBody(request: IncomingMessage, limitBytes: number): Promise<unknown> {
+  return readBody(request, limitBytes).then(parseJson);
+}
+
+/** Reads a whole body. Plain 'data' / 'end' listeners rather than `for await`: the stream's async
+ *  iterator costs promises per chunk, and a 100 KB Claude Code body arrives in several chunks. */
+export function readBody(request: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limitBytes) return Promise.reject(tooLarge(limitBytes));
   if (request.destroyed) return Promise.reject(incomplete());
@@ -37,10 +41,10 @@ export function readJsonBody(request: IncomingMessage, limitBytes: number): Prom
     request.once('error', onIncomplete);
     request.once('close', onIncomplete);
     if (request.readableEnded) finish(); // already read to the end elsewhere: an empty body
-  }).then(parseJson);
+  });
 }
 
-function parseJson(body: Buffer): unknown {
+export function parseJson(body: Buffer): unknown {
   const text = body.toString('utf8');
   if (text.trim() === '') throw new AnthropicError('invalid_request_error', 'The request body is empty; a JSON object is required');
   try {

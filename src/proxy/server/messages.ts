@@ -22,7 +22,7 @@ import { toAnthropicError, type ErrorContext } from '../upstream/errors';
 import { isRetryable, withRetries } from '../upstream/retry';
 import { ToolNameMap } from '../upstream/tools';
 import type { ProxyContext, RequestRecord } from './context';
-import { sendJson } from './http-io';
+import { parseJson, sendJson } from './http-io';
 import { captureCollector, observedSink } from './observed-sink';
 import { parseOrThrow } from './validation';
 
@@ -34,47 +34,44 @@ interface Attempt {
   answer: unknown;
 }
 
-export async function handleMessages(body: unknown, response: ServerResponse, context: ProxyContext, record: RequestRecord, call: CallControl): Promise<void> {
-  const request = parseOrThrow(messagesRequest, body);
-  record.claudeModel = request.model;
-  record.stream = request.stream === true;
-  const primary = context.routes.find(request.model);
-  if (!primary) {
-    throw new AnthropicError('not_found_error',
-      `model: ${request.model} is not served by this proxy. Served: ${context.routes.servedNames().join(', ')} (and the families their patterns match)`);
-  }
-  const names = new ToolNameMap(request);
-  const sdk = await loadOpenAISdk();
-  const client = await context.upstream.get();
-  const errorContext = (openaiModel: string): ErrorContext => ({
+/** What answering needs from the request once OpenAI accepted the call: a few small values. A
+ *  stream lasts seconds to minutes, and holding the parsed 100 KB request for that long only
+ *  to count its tokens in the rare case that needs it would keep it in memory (and move it to
+ *  V8's old generation, which grows the heap under load); those counts read the bytes again. */
+interface Accepted {
+  route: ResolvedRoute;
+  api: OpenAIApi;
+  answer: unknown;
+  model: string;
+  stream: boolean;
+  stopSequences: string[] | undefined;
+  showThinking: boolean;
+  names: ToolNameMap;
+}
+
+export async function handleMessages(raw: Buffer, response: ServerResponse, context: ProxyContext, record: RequestRecord, call: CallControl): Promise<void> {
+  const capture = captureCollector(context.captureBodies);
+  const accepted = await openUpstream(raw, context, record, call, capture !== undefined);
+  const reread = () => parseOrThrow(messagesRequest, parseJson(raw));
+  const errorContext: ErrorContext = {
     baseURL: context.upstream.settings.baseURL,
-    openaiModel,
-    promptTokens: () => countInputTokens(request),
-  });
-
-  let attempt: Attempt;
-  try {
-    attempt = await openFirstAvailable(request, primary, names, client, sdk, context, record, call);
-  } catch (error) {
-    throw await failure(error, call, errorContext(record.openaiModel ?? primary.model));
-  }
-
+    openaiModel: accepted.route.model,
+    promptTokens: () => countInputTokens(reread()),
+  };
   const translation = (sink: EventSink): Translation => ({
     assembler: new ResponseAssembler(sink, {
-      messageId: randomMessageId(), model: request.model, stopSequences: request.stop_sequences, showThinking: wantsThinking(request),
+      messageId: randomMessageId(), model: accepted.model, stopSequences: accepted.stopSequences, showThinking: accepted.showThinking,
     }),
     signer: context.signer,
-    clientToolName: (name) => names.client(name),
-    estimateUsage: (outputChars) => estimateUsage(request, outputChars),
+    clientToolName: (name) => accepted.names.client(name),
+    estimateUsage: (outputChars) => estimateUsage(reread(), outputChars),
   });
-  const capture = captureCollector(context.captureBodies);
-  if (capture) record.exchange = { request: body, upstreamRequest: attempt.upstreamBody, response: undefined };
-  if (request.stream !== true) {
+  if (!accepted.stream) {
     const collector = new MessageCollector();
     try {
-      record.usage = attempt.api.translateWhole(attempt.answer, translation(observedSink(collector, record, undefined)));
+      record.usage = accepted.api.translateWhole(accepted.answer, translation(observedSink(collector, record, undefined)));
     } catch (error) {
-      throw await failure(error, call, errorContext(attempt.route.model));
+      throw await failure(error, call, errorContext);
     }
     record.status = 200;
     const message = collector.result();
@@ -91,14 +88,14 @@ export async function handleMessages(body: unknown, response: ServerResponse, co
     const streamed = translation(observedSink(writer, record, capture));
     // message_start goes out as soon as OpenAI accepted the call, before its first token.
     streamed.assembler.start();
-    record.usage = await attempt.api.translateStream(call.watched(attempt.answer as AsyncIterable<unknown>), streamed);
+    record.usage = await accepted.api.translateStream(call.watched(accepted.answer as AsyncIterable<unknown>), streamed);
     if (streamed.assembler.stoppedBySequence) call.abort('stop sequence'); // ends the upstream call
   } catch (error) {
     record.usage = noUsage;
     if (call.reason === 'client closed') {
       record.outcome = 'client closed';
     } else {
-      const mapped = await failure(error, call, errorContext(attempt.route.model));
+      const mapped = await failure(error, call, errorContext);
       record.outcome = `stream error: ${mapped.type}`;
       writer.error(mapped.type, context.redact(mapped.message)); // after the stream started, errors are SSE events
     }
@@ -107,6 +104,44 @@ export async function handleMessages(body: unknown, response: ServerResponse, co
     writer.end();
     if (record.exchange && capture) record.exchange.response = capture.partialResult();
   }
+}
+
+/** Validates the request, routes it and opens the upstream call (retries and fallbacks
+ *  included). The parsed request is local to this step. */
+async function openUpstream(raw: Buffer, context: ProxyContext, record: RequestRecord, call: CallControl, captureBodies: boolean): Promise<Accepted> {
+  const body = parseJson(raw);
+  const request = parseOrThrow(messagesRequest, body);
+  record.claudeModel = request.model;
+  record.stream = request.stream === true;
+  const primary = context.routes.find(request.model);
+  if (!primary) {
+    throw new AnthropicError('not_found_error',
+      `model: ${request.model} is not served by this proxy. Served: ${context.routes.servedNames().join(', ')} (and the families their patterns match)`);
+  }
+  const names = new ToolNameMap(request);
+  const sdk = await loadOpenAISdk();
+  const client = await context.upstream.get();
+  let attempt: Attempt;
+  try {
+    attempt = await openFirstAvailable(request, primary, names, client, sdk, context, record, call);
+  } catch (error) {
+    throw await failure(error, call, {
+      baseURL: context.upstream.settings.baseURL,
+      openaiModel: record.openaiModel ?? primary.model,
+      promptTokens: () => countInputTokens(request),
+    });
+  }
+  if (captureBodies) record.exchange = { request: body, upstreamRequest: attempt.upstreamBody, response: undefined };
+  return {
+    route: attempt.route,
+    api: attempt.api,
+    answer: attempt.answer,
+    model: request.model,
+    stream: request.stream === true,
+    stopSequences: request.stop_sequences,
+    showThinking: wantsThinking(request),
+    names,
+  };
 }
 
 /** Tries the route, then its fallbacks in order, each with its retries, until one accepts the call. */

@@ -16,7 +16,7 @@ import { defaultRetryPolicy, type RetryPolicy } from '../upstream/retry';
 import { CallControl } from '../upstream/call-control';
 import { TokenCheck } from './auth';
 import type { ProxyContext, RequestRecord } from './context';
-import { readJsonBody, sendError, sendJson } from './http-io';
+import { readBody, readJsonBody, sendError, sendJson } from './http-io';
 import { handleMessages } from './messages';
 import { RequestGuard } from './request-guard';
 import { parseOrThrow } from './validation';
@@ -298,7 +298,7 @@ export class ProxyServer {
     }
     const maxBody = this.options.maxBodyBytes ?? DEFAULT_LIMITS.maxBodyBytes;
     if (path === '/v1/messages' && method === 'POST') {
-      await handleMessages(await readJsonBody(request, maxBody), response, context, record, call);
+      await handleMessages(await readBody(request, maxBody), response, context, record, call);
     } else if (path === '/v1/messages/count_tokens' && method === 'POST') {
       const body = parseOrThrow(countTokensRequest, await readJsonBody(request, maxBody));
       record.claudeModel = body.model;

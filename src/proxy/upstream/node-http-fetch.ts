@@ -163,6 +163,9 @@ function send(
         resolve(send(agents, next, nextMethod, nextHeaders, nextBody, signal, redirect, redirects + 1));
         return;
       }
+      // Only a redirect needs the request body again: let it go, so that a long stream does not
+      // hold on to it (the body of a Claude Code request is 100 KB or more).
+      body = undefined;
       const responseHeaders = new Headers();
       const raw = res.rawHeaders;
       for (let i = 0; i < raw.length; i += 2) responseHeaders.append(raw[i], raw[i + 1]);
