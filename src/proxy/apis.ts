@@ -10,6 +10,7 @@ import { translateChatCompletion, translateChatStream } from './response/chat/tr
 import { translateResponse, translateResponsesStream } from './response/responses/translate';
 import { toChatRequest } from './upstream/chat/request';
 import { toResponsesRequest } from './upstream/responses/request';
+import { jsonBytes } from './upstream/json-body';
 import type { ToolNameMap } from './upstream/tools';
 
 export interface Translation {
@@ -30,22 +31,31 @@ export interface OpenAIApi {
 
 type AnyBody = Record<string, unknown>;
 
+/** Calls an endpoint through the SDK's generic `post` with the body as bytes (json-body.ts):
+ *  the same request, headers, errors and stream parsing as `create()`, without the SDK building
+ *  the JSON text as one (often two-byte) string. */
+function post(client: OpenAI, path: string, body: AnyBody, signal: AbortSignal): Promise<unknown> {
+  return client.post(path, { body: jsonBytes(body), headers: JSON_CONTENT, stream: body.stream === true, signal }) as Promise<unknown>;
+}
+
+const JSON_CONTENT = { 'content-type': 'application/json' };
+
 const chat: OpenAIApi = {
   buildRequest: toChatRequest,
-  openStream: (client, body, signal) => client.chat.completions.create({ ...(body as AnyBody), stream: true } as never, { signal }) as never,
+  openStream: (client, body, signal) => post(client, '/chat/completions', { ...(body as AnyBody), stream: true }, signal) as never,
   translateStream: (stream, translation) => translateChatStream(stream as never, translation),
   complete: (client, body, signal) => {
     const { stream_options: _onlyForStreams, ...rest } = body as AnyBody;
-    return client.chat.completions.create({ ...rest, stream: false } as never, { signal });
+    return post(client, '/chat/completions', { ...rest, stream: false }, signal);
   },
   translateWhole: (answer, translation) => translateChatCompletion(answer as never, translation),
 };
 
 const responses: OpenAIApi = {
   buildRequest: toResponsesRequest,
-  openStream: (client, body, signal) => client.responses.create({ ...(body as AnyBody), stream: true } as never, { signal }) as never,
+  openStream: (client, body, signal) => post(client, '/responses', { ...(body as AnyBody), stream: true }, signal) as never,
   translateStream: (stream, translation) => translateResponsesStream(stream as never, translation),
-  complete: (client, body, signal) => client.responses.create({ ...(body as AnyBody), stream: false } as never, { signal }),
+  complete: (client, body, signal) => post(client, '/responses', { ...(body as AnyBody), stream: false }, signal),
   translateWhole: (answer, translation) => translateResponse(answer as never, translation),
 };
 
