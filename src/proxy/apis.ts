@@ -10,7 +10,10 @@ import { translateChatCompletion, translateChatStream } from './response/chat/tr
 import { translateResponse, translateResponsesStream } from './response/responses/translate';
 import { toChatRequest } from './upstream/chat/request';
 import { toResponsesRequest } from './upstream/responses/request';
+import { UpstreamAnswerError } from './response/upstream-answer-error';
+import { loadOpenAISdk } from './upstream/client';
 import { jsonBytes } from './upstream/json-body';
+import { sseEvents } from './upstream/sse-events';
 import type { ToolNameMap } from './upstream/tools';
 
 export interface Translation {
@@ -32,17 +35,33 @@ export interface OpenAIApi {
 type AnyBody = Record<string, unknown>;
 
 /** Calls an endpoint through the SDK's generic `post` with the body as bytes (json-body.ts):
- *  the same request, headers, errors and stream parsing as `create()`, without the SDK building
- *  the JSON text as one (often two-byte) string. */
-function post(client: OpenAI, path: string, body: AnyBody, signal: AbortSignal): Promise<unknown> {
-  return client.post(path, { body: jsonBytes(body), headers: JSON_CONTENT, stream: body.stream === true, signal }) as Promise<unknown>;
+ *  the same request, headers and errors as `create()`, without the SDK building the JSON text
+ *  as one (often two-byte) string. */
+function post(client: OpenAI, path: string, body: AnyBody, signal: AbortSignal) {
+  return client.post(path, { body: jsonBytes(body), headers: JSON_CONTENT, stream: body.stream === true, signal });
 }
 
 const JSON_CONTENT = { 'content-type': 'application/json' };
 
+/** Opens a stream through the SDK and reads its events with sse-events.ts. */
+async function openEvents(client: OpenAI, path: string, body: AnyBody, signal: AbortSignal, skip?: ReadonlySet<string>): Promise<AsyncIterable<unknown>> {
+  const response = await post(client, path, { ...body, stream: true }, signal).asResponse();
+  if (!response.body) throw new UpstreamAnswerError('The upstream answered without a body', undefined);
+  const { APIError } = await loadOpenAISdk();
+  return sseEvents(response.body, { skip, errorEvent: (error) => new APIError(undefined, error as object, undefined, response.headers) });
+}
+
+/** Responses events the translation does not use; their data is never parsed. `created` and
+ *  `in_progress` each repeat the whole request; the `.done` ones repeat the deltas. */
+const UNUSED_RESPONSES_EVENTS: ReadonlySet<string> = new Set([
+  'response.created', 'response.in_progress', 'response.queued',
+  'response.content_part.added', 'response.content_part.done', 'response.output_text.done',
+  'response.function_call_arguments.done', 'response.reasoning_summary_part.done', 'response.reasoning_summary_text.done',
+]);
+
 const chat: OpenAIApi = {
   buildRequest: toChatRequest,
-  openStream: (client, body, signal) => post(client, '/chat/completions', { ...(body as AnyBody), stream: true }, signal) as never,
+  openStream: (client, body, signal) => openEvents(client, '/chat/completions', body as AnyBody, signal),
   translateStream: (stream, translation) => translateChatStream(stream as never, translation),
   complete: (client, body, signal) => {
     const { stream_options: _onlyForStreams, ...rest } = body as AnyBody;
@@ -53,7 +72,7 @@ const chat: OpenAIApi = {
 
 const responses: OpenAIApi = {
   buildRequest: toResponsesRequest,
-  openStream: (client, body, signal) => post(client, '/responses', { ...(body as AnyBody), stream: true }, signal) as never,
+  openStream: (client, body, signal) => openEvents(client, '/responses', body as AnyBody, signal, UNUSED_RESPONSES_EVENTS),
   translateStream: (stream, translation) => translateResponsesStream(stream as never, translation),
   complete: (client, body, signal) => post(client, '/responses', { ...(body as AnyBody), stream: false }, signal),
   translateWhole: (answer, translation) => translateResponse(answer as never, translation),
