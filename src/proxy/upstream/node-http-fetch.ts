@@ -166,9 +166,10 @@ function send(
       // Only a redirect needs the request body again: let it go, so that a long stream does not
       // hold on to it (the body of a Claude Code request is 100 KB or more).
       body = undefined;
-      const responseHeaders = new Headers();
+      // As pairs: the Response builds (and checks) its Headers once, not a copy of ours.
+      const responseHeaders: [string, string][] = [];
       const raw = res.rawHeaders;
-      for (let i = 0; i < raw.length; i += 2) responseHeaders.append(raw[i], raw[i + 1]);
+      for (let i = 0; i < raw.length; i += 2) responseHeaders.push([raw[i], raw[i + 1]]);
       let response: Response;
       if (method === 'HEAD' || NULL_BODY.has(status)) {
         res.resume();
