@@ -1,5 +1,6 @@
 // Clients present the proxy's own token: Claude Code sends `Authorization: Bearer` for
 // ANTHROPIC_AUTH_TOKEN and `x-api-key` for ANTHROPIC_API_KEY (both when both are set).
+import * as crypto from 'node:crypto';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
@@ -23,6 +24,10 @@ export class TokenCheck {
   }
 }
 
+// The one-shot `crypto.hash` (Node 20.12+) makes no Hash object per request; older runtimes
+// (an editor on an older Electron) take the classic route.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
+
 function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
+  return oneShot ? oneShot('sha256', value, 'buffer') : createHash('sha256').update(value).digest();
 }
