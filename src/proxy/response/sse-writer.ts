@@ -1,7 +1,9 @@
 // Writes Anthropic's server-sent events to the client, with a ping while the upstream is silent
 // (reasoning models think for a long time before their first token). The events one upstream
-// chunk produces go out in one socket write, at the end of the tick that produced them: never
-// held for a later chunk, but not one write (and one syscall, one chunked-encoding frame) each.
+// chunk produces go out in one `write`, at the end of the tick that produced them: never held
+// for a later chunk. Node gathers the socket writes of a tick by itself, but each `write` still
+// costs its own chunked-encoding frame and trip through the HTTP layer (about 12% of a small
+// stream's CPU).
 import type { ServerResponse } from 'node:http';
 import type { EventSink, StreamEvent } from './events';
 
