@@ -12,7 +12,7 @@ import { toChatRequest } from './upstream/chat/request';
 import { toResponsesRequest } from './upstream/responses/request';
 import { UpstreamAnswerError } from './response/upstream-answer-error';
 import { loadOpenAISdk } from './upstream/client';
-import { jsonBytes } from './upstream/json-body';
+import { jsonBytes, ToolBytesCache } from './upstream/json-body';
 import { sseEvents } from './upstream/sse-events';
 import type { ToolNameMap } from './upstream/tools';
 
@@ -38,8 +38,11 @@ type AnyBody = Record<string, unknown>;
  *  the same request, headers and errors as `create()`, without the SDK building the JSON text
  *  as one (often two-byte) string. */
 function post(client: OpenAI, path: string, body: AnyBody, signal: AbortSignal) {
-  return client.post(path, { body: jsonBytes(body), headers: JSON_CONTENT, stream: body.stream === true, signal });
+  return client.post(path, { body: jsonBytes(body, toolBytes[path]), headers: JSON_CONTENT, stream: body.stream === true, signal });
 }
+
+/** One cache per endpoint: the two APIs shape a tool differently. */
+const toolBytes: Record<string, ToolBytesCache> = { '/chat/completions': new ToolBytesCache(), '/responses': new ToolBytesCache() };
 
 const JSON_CONTENT = { 'content-type': 'application/json' };
 
