@@ -4,8 +4,6 @@
 import { createHook } from 'node:async_hooks';
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { PROXY_TOKEN } from '../helpers/harness';
 
 export const authHeaders = { authorization: `Bearer ${PROXY_TOKEN}` };
@@ -178,19 +176,7 @@ export async function pool(count: number, concurrency: number, job: (index: numb
   await Promise.all(workers);
 }
 
-let gcFunction: (() => void) | undefined;
-
-/** Full garbage collections (the flag is set at run time: the test runner does not pass --expose-gc). */
-export async function collectGarbage(): Promise<void> {
-  if (!gcFunction) {
-    setFlagsFromString('--expose-gc');
-    gcFunction = runInNewContext('gc') as () => void;
-  }
-  for (let i = 0; i < 4; i++) {
-    gcFunction();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
+export { collectGarbage } from '../helpers/gc';
 
 /** Counts live timers (ref'd or not) and sockets by async resource type, from the moment it starts. */
 export class ResourceTracker {

@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { createNodeHttpFetch } from '../../src/proxy/upstream/node-http-fetch';
+import { collectGarbage } from '../helpers/gc';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
@@ -188,5 +189,32 @@ test('node-http-fetch cancels the request when the body is cancelled', async () 
     const deadline = Date.now() + 1000;
     while (sockets.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
     assert.equal(sockets.size, 0);
+  });
+});
+
+test('the request body is let go once the answer has started: a long stream does not hold it', async () => {
+  let finish: (() => void) | undefined;
+  await withServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write('data: first\n\n');
+    finish = () => res.end('data: last\n\n');
+  }, async (url, fetch) => {
+    let body: Uint8Array | undefined = new Uint8Array(200_000).fill(0x61);
+    const watched = new WeakRef(body);
+    const response = await fetch(`${url}/stream`, { method: 'POST', body });
+    body = undefined;
+    const reader = response.body!.getReader();
+    const first = await reader.read();
+    assert.match(Buffer.from(first.value!).toString(), /first/);
+    await collectGarbage();
+    assert.equal(watched.deref(), undefined, 'the 200 KB request body is still held while the answer streams');
+    finish!();
+    let rest = '';
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      rest += Buffer.from(value).toString();
+    }
+    assert.match(rest, /last/);
   });
 });
