@@ -101,6 +101,17 @@ async function main(): Promise<void> {
   const proxied = endpoint(proxy.url, { 'x-api-key': TOKEN, 'anthropic-version': '2023-06-01' });
   const direct = endpoint(new URL(fakeInfo.url).origin, { authorization: `Bearer ${fakeInfo.apiKey}` });
 
+  // The cheapest possible Node hop (bench/passthrough.ts: pipes bytes, parses nothing), as a
+  // reference for what any Node proxy can reach on this machine. Started once, when first needed.
+  let passthroughStarted: Promise<{ passthrough: StartedProxy; piped: Endpoint }> | undefined;
+  function startPassthrough() {
+    passthroughStarted ??= startProxy(join(__dirname, 'passthrough.ts'), { UPSTREAM: new URL(fakeInfo.url).origin }, ['--import', 'tsx']).then((passthrough) => {
+      children.push(() => passthrough.stop());
+      return { passthrough, piped: endpoint(passthrough.url, { authorization: `Bearer ${fakeInfo.apiKey}` }) };
+    });
+    return passthroughStarted;
+  }
+
   /** Sends the Anthropic request through the proxy once and returns what the proxy sent upstream. */
   async function equivalent(anthropic: Buffer, expect = 200): Promise<{ path: string; body: Buffer }> {
     const reply = await post(proxied, '/v1/messages', anthropic);
@@ -275,6 +286,17 @@ async function main(): Promise<void> {
       allChunkAdded.push(...chunkAdded);
       allFirstByteAdded.push(...firstByte);
       allFirstTextAdded.push(...firstText);
+      // The same chunks through the do-nothing pipe: the tail any extra Node hop adds here.
+      const pipeAdded: number[] = [];
+      if (streamCase.name === 'small, chat') {
+        const { piped } = await startPassthrough();
+        for (let i = 0; i < streamCase.pairs; i++) {
+          const r = await streamOnce(piped, upstream.path, upstream.body, /^data: /m);
+          const rMarks = firstMarks(await fakeRpc.call('take'));
+          for (const [chunk, at] of r.chunks) pipeAdded.push(at - (rMarks.get(chunk) ?? NaN) - (directLag.get(chunk) ?? NaN));
+        }
+        results.streamingPassthroughChunkAddedMs = summarize(pipeAdded);
+      }
       results.streaming.push({
         case: streamCase.name, path: upstream.path, pairs: streamCase.pairs, errors,
         directFirstChunkMs: summarize(directFirst),
@@ -295,11 +317,7 @@ async function main(): Promise<void> {
     await fakeRpc.call('default', { answer: SMALL_ANSWER });
     const chatStream = { proxied: json({ ...small('claude-haiku-4-5'), stream: true }), direct: undefined as unknown as { path: string; body: Buffer } };
     chatStream.direct = await equivalent(chatStream.proxied);
-    // The cheapest possible Node hop (bench/passthrough.ts: pipes bytes, parses nothing), as a
-    // reference for what any Node proxy can reach on this machine.
-    const passthrough = await startProxy(join(__dirname, 'passthrough.ts'), { UPSTREAM: new URL(fakeInfo.url).origin }, ['--import', 'tsx']);
-    children.push(() => passthrough.stop());
-    const piped = endpoint(passthrough.url, { authorization: `Bearer ${fakeInfo.apiKey}` });
+    const { passthrough, piped } = await startPassthrough();
     log(`throughput: concurrency 16 and 64, ${SECONDS} s per side, in 1 s slices alternating direct / proxied / pass-through`);
     await load(direct, cases.smallChat.direct.path, cases.smallChat.direct.body, 16, 1, false);
     await load(proxied, '/v1/messages', cases.smallChat.proxied, 16, 1, false);
@@ -586,6 +604,8 @@ function rows(r: Record<string, any>): Row[] {
   }
   if (s) out.push({ figure: 'stream: added to first text delta (p50)', measured: ms(s.addedFirstTextMs.p50), target: '<= 2 ms', ok: s.addedFirstTextMs.p50 <= 2, value: s.addedFirstTextMs.p50 });
   if (s) out.push({ figure: 'stream: per-chunk forwarding added (p99)', measured: `${ms(s.chunkAddedMs.p99)} (max ${s.chunkAddedMs.max.toFixed(2)})`, target: '<= 1 ms', ok: s.chunkAddedMs.p99 <= 1, value: s.chunkAddedMs.p99 });
+  const pipe = r.streamingPassthroughChunkAddedMs;
+  if (pipe) out.push({ figure: 'stream: per-chunk, do-nothing pipe (p50 / p99)', measured: `${ms(pipe.p50)} / ${ms(pipe.p99)} (small chat)`, target: 'reference', ok: null, value: pipe.p99 });
   for (const t of r.throughput ?? []) {
     out.push({
       figure: `throughput ${t.stream ? 'stream' : 'whole'} c=${t.concurrency}`,
