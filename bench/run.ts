@@ -200,19 +200,24 @@ async function main(): Promise<void> {
     log('latency: small non-streaming, 300 pairs per API');
     results.latencySmallChat = await paired([cases.smallChat], 300);
     results.latencySmallResponses = await paired([cases.smallResponses], 300);
+    // The same small Chat request through the do-nothing pipe: what any extra Node hop costs.
+    const { piped } = await startPassthrough();
+    results.latencySmallChatPassthrough = await paired([cases.smallChat], 300, (item) => post(piped, item.direct.path, item.direct.body));
     log('latency: Claude Code requests (01, 02, 03; 76-115 KB, 24 tools), 300 pairs');
     results.latencyLarge = await paired(largeCases, 300);
     results.latencyLarge.bodies = largeCases.map((c) => ({ file: c.file, anthropicBytes: c.proxied.length, openaiBytes: c.direct.body.length, path: c.direct.path }));
   }
 
-  async function paired(list: { proxied: Buffer; direct: { path: string; body: Buffer } }[], pairs: number) {
+  type PairedCase = { proxied: Buffer; direct: { path: string; body: Buffer } };
+  /** Pairs of requests, one through the hop (the proxy unless `viaHop` says otherwise), one direct. */
+  async function paired(list: PairedCase[], pairs: number, viaHop = (item: PairedCase) => post(proxied, '/v1/messages', item.proxied)) {
     const diffs: number[] = [];
     const p: number[] = [];
     const d: number[] = [];
     let errors = 0;
     for (let i = 0; i < pairs; i++) {
       const item = list[i % list.length];
-      const runProxied = () => post(proxied, '/v1/messages', item.proxied);
+      const runProxied = () => viaHop(item);
       const runDirect = () => post(direct, item.direct.path, item.direct.body);
       // alternate which side goes first, so that neither always runs on a warmer machine
       let a;
@@ -594,6 +599,8 @@ function rows(r: Record<string, any>): Row[] {
     latency('small non-stream (chat)', r.latencySmallChat, 1, 5);
     latency('small non-stream (responses)', r.latencySmallResponses, 1, 5);
     latency('Claude Code request 76-115 KB', r.latencyLarge, 3);
+    const pipe = r.latencySmallChatPassthrough;
+    if (pipe) out.push({ figure: 'small non-stream, do-nothing pipe: added p50 / p99', measured: `${ms(pipe.added.p50)} / ${ms(pipe.added.p99)}`, target: 'reference', ok: null, value: pipe.added.p50 });
   }
   const s = r.streamingAll;
   if (s) out.push({ figure: 'stream: added to message_start (p50)', measured: ms(s.addedFirstByteMs.p50), target: '<= 2 ms', ok: s.addedFirstByteMs.p50 <= 2, value: s.addedFirstByteMs.p50 });
