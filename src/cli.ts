@@ -81,11 +81,11 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-/** A limit from the environment: unset or empty keeps the default; anything else must be a whole
- *  number of at least `min`, or the CLI refuses to start (a typo must not silently mean "default"). */
 /** Node runs a timer longer than this after 1 ms, which would end every stream at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** A limit from the environment: unset or empty keeps the default; anything else must be a whole
+ *  number of at least `min`, or the CLI refuses to start (a typo must not silently mean "default"). */
 function wholeNumber(name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return undefined;

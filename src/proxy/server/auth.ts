@@ -1,7 +1,6 @@
 // Clients present the proxy's own token: Claude Code sends `Authorization: Bearer` for
 // ANTHROPIC_AUTH_TOKEN and `x-api-key` for ANTHROPIC_API_KEY (both when both are set).
 import * as crypto from 'node:crypto';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
 export class TokenCheck {
@@ -20,7 +19,7 @@ export class TokenCheck {
 
   // Comparing fixed-length digests keeps the comparison constant-time whatever the input length.
   private matches(candidate: string | undefined): boolean {
-    return candidate !== undefined && timingSafeEqual(digest(candidate), this.expected);
+    return candidate !== undefined && crypto.timingSafeEqual(digest(candidate), this.expected);
   }
 }
 
@@ -29,5 +28,5 @@ export class TokenCheck {
 const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
 
 function digest(value: string): Buffer {
-  return oneShot ? oneShot('sha256', value, 'buffer') : createHash('sha256').update(value).digest();
+  return oneShot ? oneShot('sha256', value, 'buffer') : crypto.createHash('sha256').update(value).digest();
 }

@@ -53,11 +53,7 @@ export async function handleMessages(raw: Buffer, response: ServerResponse, cont
   const capture = captureCollector(context.captureBodies);
   const accepted = await openUpstream(raw, context, record, call, capture !== undefined);
   const reread = () => parseOrThrow(messagesRequest, parseJson(raw));
-  const errorContext: ErrorContext = {
-    baseURL: context.upstream.settings.baseURL,
-    openaiModel: accepted.route.model,
-    promptTokens: () => countInputTokens(reread()),
-  };
+  const errorContext = errorContextFor(context, accepted.route.model, reread);
   const translation = (sink: EventSink): Translation => ({
     assembler: new ResponseAssembler(sink, {
       messageId: randomMessageId(), model: accepted.model, stopSequences: accepted.stopSequences, showThinking: accepted.showThinking,
@@ -125,11 +121,7 @@ async function openUpstream(raw: Buffer, context: ProxyContext, record: RequestR
   try {
     attempt = await openFirstAvailable(request, primary, names, client, sdk, context, record, call);
   } catch (error) {
-    throw await failure(error, call, {
-      baseURL: context.upstream.settings.baseURL,
-      openaiModel: record.openaiModel ?? primary.model,
-      promptTokens: () => countInputTokens(request),
-    });
+    throw await failure(error, call, errorContextFor(context, record.openaiModel ?? primary.model, () => request));
   }
   if (captureBodies) record.exchange = { request: body, upstreamRequest: attempt.upstreamBody, response: undefined };
   return {
@@ -142,6 +134,11 @@ async function openUpstream(raw: Buffer, context: ProxyContext, record: RequestR
     showThinking: wantsThinking(request),
     names,
   };
+}
+
+/** What an upstream error message names; the prompt's tokens are counted only if the error needs them. */
+function errorContextFor(context: ProxyContext, openaiModel: string, request: () => MessagesRequest): ErrorContext {
+  return { baseURL: context.upstream.settings.baseURL, openaiModel, promptTokens: () => countInputTokens(request()) };
 }
 
 /** Tries the route, then its fallbacks in order, each with its retries, until one accepts the call. */
