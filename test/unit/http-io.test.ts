@@ -4,7 +4,8 @@ import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { AnthropicError } from '../../src/proxy/errors';
 import { randomMessageId, randomToolId } from '../../src/proxy/response/ids';
-import { readJsonBody } from '../../src/proxy/server/http-io';
+import { readBody, readJsonBody } from '../../src/proxy/server/http-io';
+import { collectGarbage } from '../helpers/gc';
 
 /** A request body as a stream of chunks, with the headers readJsonBody looks at. */
 function body(chunks: (string | Buffer)[], headers: Record<string, string> = {}): IncomingMessage {
@@ -86,4 +87,23 @@ test('message and tool ids: prefix, 96 random bits in base64url, unique across p
     ids.add(id.slice('toolu_'.length));
   }
   assert.equal(ids.size, 1300);
+});
+
+test('readBody: the request, which lives as long as its answer, keeps neither the chunks nor the body once read', async () => {
+  const request = body([Buffer.alloc(70_000, 0x61), Buffer.alloc(50_000, 0x62)]);
+  let chunks: WeakRef<Buffer>[] = [];
+  request.on('data', (chunk: Buffer) => chunks.push(new WeakRef(chunk))); // watched, not held
+  let whole: WeakRef<Buffer> | undefined;
+  await (async () => {
+    const read = await readBody(request, 1_000_000);
+    assert.equal(read.length, 120_000);
+    whole = new WeakRef(read);
+  })();
+  assert.equal(chunks.length, 2);
+  await collectGarbage();
+  assert.equal(whole!.deref(), undefined, 'the body is still reachable from the request');
+  assert.deepEqual(chunks.map((chunk) => chunk.deref()), [undefined, undefined], 'the chunks are still reachable from the request');
+  // An error after the body was read is still handled, not thrown as an uncaught one.
+  request.emit('error', new Error('late reset'));
+  chunks = [];
 });

@@ -14,15 +14,21 @@ export function readBody(request: IncomingMessage, limitBytes: number): Promise<
   if (Number.isFinite(declared) && declared > limitBytes) return Promise.reject(tooLarge(limitBytes));
   if (request.destroyed) return Promise.reject(incomplete());
   return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
     let size = 0;
     const finish = (error?: AnthropicError) => {
       request.off('data', onData);
       request.off('end', onEnd);
       request.off('close', onIncomplete);
-      // The 'error' listener stays: an error emitted later must not become an uncaught one.
+      // An error emitted later must not become an uncaught one, so an 'error' listener stays; but
+      // not this one: the request lives as long as its answer (a stream: minutes), and this
+      // listener's closure would keep the chunks and the body in memory all that time.
+      request.off('error', onIncomplete);
+      request.on('error', ignoreLateError);
+      const body = error ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+      chunks = [];
       if (error) reject(error);
-      else resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+      else resolve(body!);
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
@@ -43,6 +49,8 @@ export function readBody(request: IncomingMessage, limitBytes: number): Promise<
     if (request.readableEnded) finish(); // already read to the end elsewhere: an empty body
   });
 }
+
+function ignoreLateError(): void {}
 
 export function parseJson(body: Buffer): unknown {
   const text = body.toString('utf8');
