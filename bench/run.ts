@@ -323,7 +323,16 @@ async function main(): Promise<void> {
     const chatStream = { proxied: json({ ...small('claude-haiku-4-5'), stream: true }), direct: undefined as unknown as { path: string; body: Buffer } };
     chatStream.direct = await equivalent(chatStream.proxied);
     const { passthrough, piped } = await startPassthrough();
-    log(`throughput: concurrency 16 and 64, ${SECONDS} s per side, in 1 s slices alternating direct / proxied / pass-through`);
+    // Two more references, for whole answers at concurrency 16 only (the bench must stay under
+    // two minutes): the least a translating hop can do, calling the fake with node:http and with
+    // the openai SDK (bench/minimal-translator.ts). Their gap is what the SDK costs per call.
+    const minimal = await Promise.all((['node-http', 'openai-sdk'] as const).map(async (client) => {
+      const hop = await startProxy(join(__dirname, 'minimal-translator.ts'), { UPSTREAM: fakeInfo.url, OPENAI_API_KEY: fakeInfo.apiKey, UPSTREAM_CLIENT: client }, ['--import', 'tsx']);
+      children.push(() => hop.stop());
+      return { client, hop, target: endpoint(hop.url, {}) };
+    }));
+    for (const { target } of minimal) await load(target, '/v1/messages', cases.smallChat.proxied, 16, 1, false);
+    log(`throughput: concurrency 16 and 64, ${SECONDS} s per side, in 1 s slices alternating direct / proxied / pass-through (and the minimal translators, whole c=16)`);
     await load(direct, cases.smallChat.direct.path, cases.smallChat.direct.body, 16, 1, false);
     await load(proxied, '/v1/messages', cases.smallChat.proxied, 16, 1, false);
     await load(piped, cases.smallChat.direct.path, cases.smallChat.direct.body, 16, 1, false);
@@ -334,11 +343,14 @@ async function main(): Promise<void> {
         const body = stream ? chatStream : cases.smallChat;
         const slices = { direct: [] as LoadResult[], proxied: [] as LoadResult[], passthrough: [] as LoadResult[] };
         // CPU time (user + system) each process spent per side: the load generator, the fake, the hop
-        const cpu = { direct: { client: 0, fake: 0 }, proxied: { client: 0, fake: 0, hop: 0 }, passthrough: { client: 0, fake: 0, hop: 0 } };
-        const measure = async <T>(side: 'direct' | 'proxied' | 'passthrough', hopPid: number | undefined, run: () => Promise<T>): Promise<T> => {
+        const cpu: Record<string, Record<string, number>> = { direct: { client: 0, fake: 0 }, proxied: { client: 0, fake: 0, hop: 0 }, passthrough: { client: 0, fake: 0, hop: 0 } };
+        const withMinimal = !stream && concurrency === 16;
+        const minimalSlices = Object.fromEntries(minimal.map(({ client }) => [client, [] as LoadResult[]]));
+        for (const { client } of minimal) cpu[client] = { client: 0, fake: 0, hop: 0 };
+        const measure = async <T>(side: string, hopPid: number | undefined, run: () => Promise<T>): Promise<T> => {
           const before = { client: cpuMs(process.pid), fake: cpuMs(fakePid), hop: hopPid ? cpuMs(hopPid) : 0 };
           const result = await run();
-          const spent = cpu[side] as Record<string, number>;
+          const spent = cpu[side];
           spent.client += cpuMs(process.pid) - before.client;
           spent.fake += cpuMs(fakePid) - before.fake;
           if (hopPid) spent.hop += cpuMs(hopPid) - before.hop;
@@ -349,6 +361,11 @@ async function main(): Promise<void> {
           slices.direct.push(await measure('direct', undefined, () => load(direct, body.direct.path, body.direct.body, concurrency, 1, stream)));
           slices.proxied.push(await measure('proxied', pid, () => load(proxied, '/v1/messages', body.proxied, concurrency, 1, stream)));
           slices.passthrough.push(await measure('passthrough', passthrough.child.pid!, () => load(piped, body.direct.path, body.direct.body, concurrency, 1, stream)));
+          if (withMinimal) {
+            for (const { client, hop, target } of minimal) {
+              minimalSlices[client].push(await measure(client, hop.child.pid!, () => load(target, '/v1/messages', body.proxied, concurrency, 1, stream)));
+            }
+          }
         }
         const samples = rss.stop();
         loadPeakRss = Math.max(loadPeakRss, ...samples);
@@ -365,14 +382,27 @@ async function main(): Promise<void> {
             passthrough: perRequest(cpu.passthrough, r.requests),
           },
           proxyRssPeakMb: Math.max(...samples),
+          ...(withMinimal ? {
+            minimalTranslators: Object.fromEntries(minimal.map(({ client }) => {
+              const m = merge(minimalSlices[client]);
+              return [client, { rps: m.rps, ratio: m.rps / d.rps, errors: m.errors, hopCpuMsPerRequest: cpu[client].hop / Math.max(1, m.requests) }];
+            })),
+          } : {}),
         });
         const cpuLine = (name: string, spent: Record<string, number>, requests: number) =>
           `${name} ${Object.entries(perRequest(spent, requests)).map(([who, ms]) => `${who} ${ms.toFixed(3)}`).join(' ')}`;
         log(`  ${stream ? 'stream' : 'whole '} c=${concurrency}: direct ${d.rps.toFixed(0)}/s, proxied ${p.rps.toFixed(0)}/s (${((p.rps / d.rps) * 100).toFixed(0)}%), pass-through ${r.rps.toFixed(0)}/s (${((r.rps / d.rps) * 100).toFixed(0)}%), errors ${d.errors}/${p.errors}/${r.errors}`);
         log(`    CPU ms per request: ${cpuLine('direct', cpu.direct, d.requests)} | ${cpuLine('proxied', cpu.proxied, p.requests)} | ${cpuLine('pass-through', cpu.passthrough, r.requests)}`);
+        if (withMinimal) {
+          for (const { client } of minimal) {
+            const m = merge(minimalSlices[client]);
+            log(`    minimal translator over ${client}: ${m.rps.toFixed(0)}/s (${((m.rps / d.rps) * 100).toFixed(0)}%), hop CPU ${(cpu[client].hop / Math.max(1, m.requests)).toFixed(3)} ms per request, errors ${m.errors}`);
+          }
+        }
       }
     }
     await passthrough.stop();
+    await Promise.all(minimal.map(({ hop }) => hop.stop()));
     results.throughputRss = { peakMb: loadPeakRss, afterMb: rssMb(pid) };
   }
 
@@ -619,6 +649,15 @@ function rows(r: Record<string, any>): Row[] {
       measured: `${t.proxied.rps.toFixed(0)}/s vs ${t.direct.rps.toFixed(0)}/s = ${(t.ratio * 100).toFixed(0)}% (pipe ${(t.passthroughRatio * 100).toFixed(0)}%), err ${t.proxied.errors}`,
       target: '>= 40%, 0 errors', ok: t.ratio >= 0.4 && t.proxied.errors === 0 && t.direct.errors === 0, value: t.ratio,
     });
+    const minimal = t.minimalTranslators;
+    if (minimal) {
+      const share = (m: any) => `${(m.ratio * 100).toFixed(0)}% (hop ${m.hopCpuMsPerRequest.toFixed(2)} ms CPU)`;
+      out.push({
+        figure: `  minimal translator: node:http / SDK`,
+        measured: `${share(minimal['node-http'])} / ${share(minimal['openai-sdk'])}; proxy hop ${t.proxyCpuMsPerRequest.toFixed(2)} ms`,
+        target: 'reference', ok: null, value: minimal['openai-sdk'].ratio,
+      });
+    }
   }
   const c = r.countTokens;
   if (c) out.push({ figure: 'count_tokens 38 KB: p50 (warm / cold)', measured: `${ms(c.warmMs.p50)} / ${ms(c.coldMs.p50)}`, target: '<= 10 ms', ok: c.coldMs.p50 <= 10 && c.errors === 0, value: c.coldMs.p50 });
