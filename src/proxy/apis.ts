@@ -13,6 +13,7 @@ import { toResponsesRequest } from './upstream/responses/request';
 import { UpstreamAnswerError } from './response/upstream-answer-error';
 import { loadOpenAISdk } from './upstream/client';
 import { jsonBytes, ToolBytesCache } from './upstream/json-body';
+import { bodyChunks } from './upstream/node-http-response';
 import { sseEvents } from './upstream/sse-events';
 import type { ToolNameMap } from './upstream/tools';
 
@@ -49,9 +50,10 @@ const JSON_CONTENT = { 'content-type': 'application/json' };
 /** Opens a stream through the SDK and reads its events with sse-events.ts. */
 async function openEvents(client: OpenAI, path: string, body: AnyBody, signal: AbortSignal, skip?: ReadonlySet<string>): Promise<AsyncIterable<unknown>> {
   const response = await post(client, path, { ...body, stream: true }, signal).asResponse();
-  if (!response.body) throw new UpstreamAnswerError('The upstream answered without a body', undefined);
+  const chunks = bodyChunks(response);
+  if (!chunks) throw new UpstreamAnswerError('The upstream answered without a body', undefined);
   const { APIError } = await loadOpenAISdk();
-  return sseEvents(response.body, { skip, errorEvent: (error) => new APIError(undefined, error as object, undefined, response.headers) });
+  return sseEvents(chunks, { skip, errorEvent: (error) => new APIError(undefined, error as object, undefined, response.headers) });
 }
 
 /** Responses events the translation does not use; their data is never parsed. `created` and

@@ -1,7 +1,8 @@
 // A WHATWG `fetch` over node:http / node:https, for the openai SDK's `fetch` option: the SDK's
 // calls cost the proxy less CPU than over Node's built-in (undici) fetch, and the connections
 // live in keep-alive agents the caller owns and destroys. Only what the SDK uses: string or
-// byte bodies, AbortSignal at every phase, redirects, gzip/deflate/br answers. Errors take the
+// byte bodies, AbortSignal at every phase, redirects, gzip/deflate/br answers. The answer is a
+// light Response over the node stream (node-http-response.ts). Errors take the
 // shapes undici's fetch gives them (TypeError 'fetch failed' with the socket's error as cause;
 // the abort reason on abort; TypeError 'terminated' when the body breaks off), so that the SDK
 // raises the same APIConnectionError / APIConnectionTimeoutError / APIUserAbortError as before.
@@ -9,6 +10,7 @@ import { request as httpRequest, type Agent as HttpAgent, type IncomingMessage, 
 import type { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
+import { NodeBody, NodeHttpResponse, ResponseHeaders } from './node-http-response';
 
 export interface NodeHttpFetchAgents {
   http: HttpAgent;
@@ -97,7 +99,7 @@ function send(
   else if (method === 'POST' || method === 'PUT' || method === 'PATCH') headers['content-length'] = 0;
   return new Promise<Response>((resolve, reject) => {
     let settled = false;
-    let stream: ReadableStreamDefaultController<Uint8Array> | undefined;
+    let stream: NodeBody | undefined;
     let streamDone = false;
     const finish = () => {
       streamDone = true;
@@ -110,7 +112,7 @@ function send(
         reject(error);
       } else if (stream && !streamDone) {
         finish();
-        stream.error(error);
+        stream.fail(error);
       }
     };
     const onAbort = () => {
@@ -166,20 +168,10 @@ function send(
       // Only a redirect needs the request body again: let it go, so that a long stream does not
       // hold on to it (the body of a Claude Code request is 100 KB or more).
       body = undefined;
-      // As pairs: the Response builds (and checks) its Headers once, not a copy of ours.
-      const responseHeaders: [string, string][] = [];
-      const raw = res.rawHeaders;
-      for (let i = 0; i < raw.length; i += 2) responseHeaders.push([raw[i], raw[i + 1]]);
-      let response: Response;
+      let answer: NodeBody | null = null;
       if (method === 'HEAD' || NULL_BODY.has(status)) {
         res.resume();
         finish();
-        try {
-          response = new Response(null, { status, statusText: res.statusMessage, headers: responseHeaders });
-        } catch (error) {
-          fail(new TypeError('fetch failed', { cause: error }));
-          return;
-        }
       } else {
         let source: Readable = res;
         const decoder = decoderFor(res.headers['content-encoding']);
@@ -190,45 +182,24 @@ function send(
           source = res.pipe(decoder);
         }
         let ended = false;
-        const body = new ReadableStream<Uint8Array>({
-          start(controller) {
-            stream = controller;
-            source.on('data', (chunk: Buffer) => {
-              if (streamDone) return;
-              controller.enqueue(chunk);
-              if ((controller.desiredSize ?? 1) <= 0) source.pause();
-            });
-            source.on('end', () => {
-              ended = true;
-              if (streamDone) return;
-              finish();
-              controller.close();
-            });
-            source.on('error', (error) => fail(new TypeError('terminated', { cause: error })));
-            // Closed without 'end' (the connection reset or closed mid-body, and Node emitted no error).
-            source.on('close', () => { if (!ended) fail(new TypeError('terminated', { cause: new Error('other side closed') })); });
-          },
-          pull() {
-            if (source.isPaused()) source.resume();
-          },
-          cancel() {
-            finish();
-            req.destroy();
-            if (decoder) decoder.destroy();
-          },
-        });
-        try {
-          response = new Response(body, { status, statusText: res.statusMessage, headers: responseHeaders });
-        } catch (error) {
+        answer = new NodeBody(source, () => {
+          finish();
           req.destroy();
-          fail(new TypeError('fetch failed', { cause: error }));
-          return;
-        }
+          if (decoder) decoder.destroy();
+        });
+        stream = answer;
+        source.on('end', () => {
+          ended = true;
+          finish();
+        });
+        source.on('error', (error) => fail(new TypeError('terminated', { cause: error })));
+        // Closed without 'end' (the connection reset or closed mid-body, and Node emitted no error).
+        source.on('close', () => { if (!ended) fail(new TypeError('terminated', { cause: new Error('other side closed') })); });
       }
-      Object.defineProperty(response, 'url', { value: url.href });
-      if (redirects > 0) Object.defineProperty(response, 'redirected', { value: true });
       settled = true;
-      resolve(response);
+      resolve(new NodeHttpResponse({
+        status, statusText: res.statusMessage ?? '', headers: new ResponseHeaders(res.rawHeaders), url: url.href, redirected: redirects > 0, body: answer,
+      }));
     });
     req.end(body);
   });
