@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { consoleLogger, type LogLevel } from './proxy/logger';
 import { defaultRouteTable, parseRouteTable } from './proxy/route/table';
 import { DEFAULT_LIMITS, ProxyServer, randomToken } from './proxy/server/proxy-server';
+import type { UpstreamTransport } from './proxy/upstream/client';
 
 const HELP = `Claude OpenAI Proxy (headless)
 
@@ -27,6 +28,11 @@ Limits (whole numbers):
   CLAUDE_PROXY_READ_TIMEOUT_MS   time a client has to send its request headers and
                                  body, else 408 (default ${DEFAULT_LIMITS.requestReadTimeoutMs})
 
+For measurements:
+  CLAUDE_PROXY_UPSTREAM_TRANSPORT  node-http (default): OpenAI is called through the proxy's
+                                   own keep-alive connections; fetch: through Node's fetch,
+                                   as the extension does inside VS Code
+
 Then, in the shell where you run claude:
   export ANTHROPIC_BASE_URL=http://127.0.0.1:PORT
   export ANTHROPIC_AUTH_TOKEN=<the token>
@@ -47,6 +53,7 @@ async function main(): Promise<void> {
   const idleTimeoutMs = wholeNumber('CLAUDE_PROXY_IDLE_TIMEOUT_MS', 0, MAX_TIMER_MS);
   const maxBodyBytes = wholeNumber('CLAUDE_PROXY_MAX_BODY_BYTES', 1);
   const requestReadTimeoutMs = wholeNumber('CLAUDE_PROXY_READ_TIMEOUT_MS', 1, MAX_TIMER_MS);
+  const upstreamTransport = transport(env.CLAUDE_PROXY_UPSTREAM_TRANSPORT);
   if (!env.OPENAI_API_KEY) logger.warn('OPENAI_API_KEY is not set: model calls will fail with authentication_error');
 
   const server = new ProxyServer({
@@ -60,6 +67,7 @@ async function main(): Promise<void> {
     idleTimeoutMs,
     maxBodyBytes,
     requestReadTimeoutMs,
+    upstreamTransport,
   });
   const url = await server.start();
   if (generatedToken) {
@@ -79,6 +87,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+function transport(raw: string | undefined): UpstreamTransport | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  if (raw === 'node-http' || raw === 'fetch') return raw;
+  throw new Error(`CLAUDE_PROXY_UPSTREAM_TRANSPORT must be node-http or fetch, not "${raw}"`);
 }
 
 /** Node runs a timer longer than this after 1 ms, which would end every stream at once. */

@@ -13,7 +13,7 @@ const cli = join(projectRoot, 'dist', 'cli.js');
 test('--help documents the environment variables', () => {
   const run = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8', timeout: 10000 });
   assert.equal(run.status, 0);
-  for (const name of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'CLAUDE_PROXY_TOKEN', 'CLAUDE_PROXY_PORT', 'CLAUDE_PROXY_CONFIG', 'CLAUDE_PROXY_IDLE_TIMEOUT_MS', 'CLAUDE_PROXY_MAX_BODY_BYTES', 'CLAUDE_PROXY_READ_TIMEOUT_MS']) assert.match(run.stdout, new RegExp(name));
+  for (const name of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'CLAUDE_PROXY_TOKEN', 'CLAUDE_PROXY_PORT', 'CLAUDE_PROXY_CONFIG', 'CLAUDE_PROXY_IDLE_TIMEOUT_MS', 'CLAUDE_PROXY_MAX_BODY_BYTES', 'CLAUDE_PROXY_READ_TIMEOUT_MS', 'CLAUDE_PROXY_UPSTREAM_TRANSPORT']) assert.match(run.stdout, new RegExp(name));
 });
 
 test('without CLAUDE_PROXY_TOKEN a token is generated and printed with the export lines; it works', async () => {
@@ -100,4 +100,27 @@ test('the limits are set from the environment: idle timeout, body limit, read ti
     assert.equal(run.status, 1, `${name}=${value}`);
     assert.match(run.stderr, new RegExp(`${name} must be a whole number`));
   }
+});
+
+test('CLAUDE_PROXY_UPSTREAM_TRANSPORT=fetch serves through the runtime\'s fetch; an unknown transport is refused', async () => {
+  const fake = await startFakeOpenAI();
+  const token = 'transport-test-token-123';
+  const proxy = await startHeadlessProxy({ OPENAI_API_KEY: fake.apiKey, OPENAI_BASE_URL: fake.url, CLAUDE_PROXY_TOKEN: token, CLAUDE_PROXY_UPSTREAM_TRANSPORT: 'fetch' });
+  try {
+    fake.script({ kind: 'text', chunks: ['through ', 'fetch'] });
+    const answer = await fetch(`${proxy.url}/v1/messages`, {
+      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 20, stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    const text = await answer.text();
+    assert.match(text, /"text":"through "[\s\S]*"text":"fetch"[\s\S]*event: message_stop/);
+    // undici's fetch adds the fetch standard's sec-fetch-mode header; the node:http fetch does not.
+    assert.equal(fake.requests.at(-1)?.headers['sec-fetch-mode'], 'cors');
+  } finally {
+    await proxy.stop();
+    await fake.close();
+  }
+  const run = spawnSync(process.execPath, [cli], { encoding: 'utf8', timeout: 10000, env: { PATH: process.env.PATH, CLAUDE_PROXY_PORT: '0', CLAUDE_PROXY_TOKEN: 'x-token-12345678', CLAUDE_PROXY_UPSTREAM_TRANSPORT: 'curl' } });
+  assert.equal(run.status, 1);
+  assert.match(run.stderr, /CLAUDE_PROXY_UPSTREAM_TRANSPORT must be node-http or fetch, not "curl"/);
 });

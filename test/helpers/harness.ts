@@ -6,6 +6,7 @@ import type { RouteTableInput } from '../../src/proxy/route/table';
 import { defaultRouteTable } from '../../src/proxy/route/table';
 import type { RequestRecord } from '../../src/proxy/server/context';
 import { ProxyServer, type ProxyOptions } from '../../src/proxy/server/proxy-server';
+import type { UpstreamTransport } from '../../src/proxy/upstream/client';
 
 export const PROXY_TOKEN = 'test-proxy-token-0123456789';
 
@@ -46,6 +47,9 @@ export async function startHarness(options: Partial<ProxyOptions> & { logLevel?:
       error: (line) => logLines.push(line),
     },
     onRequestEnd: (record) => records.push(record),
+    // CLAUDE_PROXY_TEST_UPSTREAM_TRANSPORT=fetch runs the suite over the runtime's fetch, the way
+    // the extension calls OpenAI inside VS Code.
+    upstreamTransport: process.env.CLAUDE_PROXY_TEST_UPSTREAM_TRANSPORT as UpstreamTransport | undefined,
     ...options,
   });
   const url = await proxy.start();

@@ -11,7 +11,7 @@ import { RouteTable } from '../route/match';
 import { parseRouteTable, type RouteTableInput } from '../route/table';
 import { ReasoningSigner } from '../response/reasoning-signature';
 import { countInputTokens } from '../tokens/count-tokens';
-import { OPENAI_BASE_URL, UpstreamClient, type UpstreamSettings } from '../upstream/client';
+import { OPENAI_BASE_URL, UpstreamClient, type UpstreamSettings, type UpstreamTransport } from '../upstream/client';
 import { defaultRetryPolicy, type RetryPolicy } from '../upstream/retry';
 import { CallControl } from '../upstream/call-control';
 import { TokenCheck } from './auth';
@@ -35,6 +35,9 @@ export interface ProxyOptions {
   pingIntervalMs?: number;
   /** Whole-call limit for one upstream request (default 10 minutes). */
   upstreamTimeoutMs?: number;
+  /** How upstream calls go out (client.ts); by default the proxy's own `node:http` fetch, and
+   *  the runtime's fetch inside VS Code. */
+  upstreamTransport?: UpstreamTransport;
   /** A stream whose upstream sends nothing for this long ends with an error (default 5 minutes:
    *  reasoning models think silently for minutes). 0 turns it off. */
   idleTimeoutMs?: number;
@@ -181,8 +184,10 @@ export class ProxyServer {
       baseURL: options.openaiBaseUrl || OPENAI_BASE_URL,
       apiKey: options.openaiApiKey,
       timeoutMs: options.upstreamTimeoutMs ?? 10 * 60 * 1000,
+      transport: options.upstreamTransport,
     };
-    const same = current && current.settings.baseURL === settings.baseURL && current.settings.apiKey === settings.apiKey && current.settings.timeoutMs === settings.timeoutMs;
+    const same = current && current.settings.baseURL === settings.baseURL && current.settings.apiKey === settings.apiKey
+      && current.settings.timeoutMs === settings.timeoutMs && current.settings.transport === settings.transport;
     const reasoningKey = options.reasoningKey ?? createHash('sha256').update(`reasoning:${options.token}`).digest();
     return {
       routes: new RouteTable(parseRouteTable(options.routes)),

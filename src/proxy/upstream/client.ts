@@ -12,6 +12,16 @@ export interface UpstreamSettings {
   apiKey: string | undefined;
   /** Whole-request timeout for one upstream call. */
   timeoutMs: number;
+  /** How calls go out: 'node-http', the proxy's own fetch over keep-alive agents; or 'fetch',
+   *  the runtime's fetch. Default: 'fetch' inside VS Code (Electron's fetch applies the editor's
+   *  proxy settings), 'node-http' elsewhere. */
+  transport?: UpstreamTransport;
+}
+
+export type UpstreamTransport = 'node-http' | 'fetch';
+
+export function defaultTransport(): UpstreamTransport {
+  return process.versions.electron ? 'fetch' : 'node-http';
 }
 
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -30,7 +40,7 @@ export function loadOpenAISdk(): Promise<typeof OpenAI> {
  * `fetch` over them (node-http-fetch.ts) that costs the proxy less CPU per call than Node's own
  * (undici) fetch, and closed when the proxy stops. Not used inside VS Code (Electron): its patched
  * fetch resolves proxies (`http.proxySupport`), which an agent of our own would bypass; the SDK
- * then uses the global fetch, as before.
+ * then uses the global fetch (transport 'fetch').
  */
 interface Pool {
   fetch: typeof fetch;
@@ -42,8 +52,8 @@ interface Pool {
  *  (`Keep-Alive: timeout=N`) shorten it further. */
 const IDLE_SOCKET_MS = 4000;
 
-function createPool(): Pool | undefined {
-  if (process.versions.electron) return undefined;
+function createPool(transport: UpstreamTransport): Pool | undefined {
+  if (transport === 'fetch') return undefined;
   const agents = {
     http: new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
     // node:https (with TLS) costs about 5 MB of RSS: loaded with the first upstream call, not at start.
@@ -67,7 +77,7 @@ export class UpstreamClient {
   get(): Promise<OpenAI> {
     this.client ??= (async () => {
       const OpenAIClass = await loadOpenAISdk();
-      const pool = createPool();
+      const pool = createPool(this.settings.transport ?? defaultTransport());
       const openai = new OpenAIClass({
         // The SDK refuses to start without a key; a missing key must instead reach OpenAI's 401 so
         // that the client gets an authentication_error explaining what to set.
