@@ -112,6 +112,19 @@ async function main(): Promise<void> {
     return passthroughStarted;
   }
 
+  // The same proxy calling OpenAI through Node's own fetch, as the extension does inside VS Code
+  // (CLAUDE_PROXY_UPSTREAM_TRANSPORT=fetch). Started once, when first needed.
+  let fetchProxyStarted: Promise<{ fetchProxy: StartedProxy; viaFetch: Endpoint }> | undefined;
+  function startFetchProxy() {
+    fetchProxyStarted ??= startProxy(cli, {
+      OPENAI_API_KEY: fakeInfo.apiKey, OPENAI_BASE_URL: fakeInfo.url, CLAUDE_PROXY_TOKEN: TOKEN, CLAUDE_PROXY_LOG: 'warn', CLAUDE_PROXY_UPSTREAM_TRANSPORT: 'fetch',
+    }).then((fetchProxy) => {
+      children.push(() => fetchProxy.stop());
+      return { fetchProxy, viaFetch: endpoint(fetchProxy.url, { 'x-api-key': TOKEN, 'anthropic-version': '2023-06-01' }) };
+    });
+    return fetchProxyStarted;
+  }
+
   /** Sends the Anthropic request through the proxy once and returns what the proxy sent upstream. */
   async function equivalent(anthropic: Buffer, expect = 200): Promise<{ path: string; body: Buffer }> {
     const reply = await post(proxied, '/v1/messages', anthropic);
@@ -206,6 +219,11 @@ async function main(): Promise<void> {
     log('latency: Claude Code requests (01, 02, 03; 76-115 KB, 24 tools), 300 pairs');
     results.latencyLarge = await paired(largeCases, 300);
     results.latencyLarge.bodies = largeCases.map((c) => ({ file: c.file, anthropicBytes: c.proxied.length, openaiBytes: c.direct.body.length, path: c.direct.path }));
+    log('latency: the same through the proxy over Node\'s fetch (the transport inside VS Code), 150 + 60 pairs');
+    const { viaFetch } = await startFetchProxy();
+    const overFetch = (item: PairedCase) => post(viaFetch, '/v1/messages', item.proxied);
+    for (const item of [cases.smallChat, ...largeCases, cases.smallChat]) await overFetch(item); // its first calls load undici and the SDK
+    results.latencyViaFetch = { smallChat: await paired([cases.smallChat], 150, overFetch), large: await paired(largeCases, 60, overFetch) };
   }
 
   type PairedCase = { proxied: Buffer; direct: { path: string; body: Buffer } };
@@ -326,11 +344,13 @@ async function main(): Promise<void> {
     // Two more references, for whole answers at concurrency 16 only (the bench must stay under
     // two minutes): the least a translating hop can do, calling the fake with node:http and with
     // the openai SDK (bench/minimal-translator.ts). Their gap is what the SDK costs per call.
-    const minimal = await Promise.all((['node-http', 'openai-sdk'] as const).map(async (client) => {
+    const minimal: { client: string; hop: StartedProxy; target: Endpoint }[] = await Promise.all((['node-http', 'openai-sdk'] as const).map(async (client) => {
       const hop = await startProxy(join(__dirname, 'minimal-translator.ts'), { UPSTREAM: fakeInfo.url, OPENAI_API_KEY: fakeInfo.apiKey, UPSTREAM_CLIENT: client }, ['--import', 'tsx']);
       children.push(() => hop.stop());
       return { client, hop, target: endpoint(hop.url, {}) };
     }));
+    const { fetchProxy, viaFetch } = await startFetchProxy();
+    minimal.push({ client: 'proxy-over-fetch', hop: fetchProxy, target: viaFetch });
     for (const { target } of minimal) await load(target, '/v1/messages', cases.smallChat.proxied, 16, 1, false);
     log(`throughput: concurrency 16 and 64, ${SECONDS} s per side, in 1 s slices alternating direct / proxied / pass-through (and the minimal translators, whole c=16)`);
     await load(direct, cases.smallChat.direct.path, cases.smallChat.direct.body, 16, 1, false);
@@ -383,7 +403,7 @@ async function main(): Promise<void> {
           },
           proxyRssPeakMb: Math.max(...samples),
           ...(withMinimal ? {
-            minimalTranslators: Object.fromEntries(minimal.map(({ client }) => {
+            referenceHops: Object.fromEntries(minimal.map(({ client }) => {
               const m = merge(minimalSlices[client]);
               return [client, { rps: m.rps, ratio: m.rps / d.rps, errors: m.errors, hopCpuMsPerRequest: cpu[client].hop / Math.max(1, m.requests) }];
             })),
@@ -396,13 +416,13 @@ async function main(): Promise<void> {
         if (withMinimal) {
           for (const { client } of minimal) {
             const m = merge(minimalSlices[client]);
-            log(`    minimal translator over ${client}: ${m.rps.toFixed(0)}/s (${((m.rps / d.rps) * 100).toFixed(0)}%), hop CPU ${(cpu[client].hop / Math.max(1, m.requests)).toFixed(3)} ms per request, errors ${m.errors}`);
+            log(`    ${client === 'proxy-over-fetch' ? 'the proxy over Node\'s fetch (as in VS Code)' : `minimal translator over ${client}`}: ${m.rps.toFixed(0)}/s (${((m.rps / d.rps) * 100).toFixed(0)}%), hop CPU ${(cpu[client].hop / Math.max(1, m.requests)).toFixed(3)} ms per request, errors ${m.errors}`);
           }
         }
       }
     }
     await passthrough.stop();
-    await Promise.all(minimal.map(({ hop }) => hop.stop()));
+    await Promise.all(minimal.filter(({ hop }) => hop !== fetchProxy).map(({ hop }) => hop.stop()));
     results.throughputRss = { peakMb: loadPeakRss, afterMb: rssMb(pid) };
   }
 
@@ -631,6 +651,13 @@ function rows(r: Record<string, any>): Row[] {
     latency('Claude Code request 76-115 KB', r.latencyLarge, 3);
     const pipe = r.latencySmallChatPassthrough;
     if (pipe) out.push({ figure: 'small non-stream, do-nothing pipe: added p50 / p99', measured: `${ms(pipe.added.p50)} / ${ms(pipe.added.p99)}`, target: 'reference', ok: null, value: pipe.added.p50 });
+    const overFetch = r.latencyViaFetch;
+    if (overFetch) {
+      out.push({
+        figure: 'over Node\'s fetch (VS Code): small / Claude Code p50', measured: `${ms(overFetch.smallChat.added.p50)} / ${ms(overFetch.large.added.p50)}`,
+        target: 'report', ok: null, value: overFetch.smallChat.added.p50,
+      });
+    }
   }
   const s = r.streamingAll;
   if (s) out.push({ figure: 'stream: added to message_start (p50)', measured: ms(s.addedFirstByteMs.p50), target: '<= 2 ms', ok: s.addedFirstByteMs.p50 <= 2, value: s.addedFirstByteMs.p50 });
@@ -649,7 +676,7 @@ function rows(r: Record<string, any>): Row[] {
       measured: `${t.proxied.rps.toFixed(0)}/s vs ${t.direct.rps.toFixed(0)}/s = ${(t.ratio * 100).toFixed(0)}% (pipe ${(t.passthroughRatio * 100).toFixed(0)}%), err ${t.proxied.errors}`,
       target: '>= 40%, 0 errors', ok: t.ratio >= 0.4 && t.proxied.errors === 0 && t.direct.errors === 0, value: t.ratio,
     });
-    const minimal = t.minimalTranslators;
+    const minimal = t.referenceHops;
     if (minimal) {
       const share = (m: any) => `${(m.ratio * 100).toFixed(0)}% (hop ${m.hopCpuMsPerRequest.toFixed(2)} ms CPU)`;
       out.push({
@@ -657,6 +684,7 @@ function rows(r: Record<string, any>): Row[] {
         measured: `${share(minimal['node-http'])} / ${share(minimal['openai-sdk'])}; proxy hop ${t.proxyCpuMsPerRequest.toFixed(2)} ms`,
         target: 'reference', ok: null, value: minimal['openai-sdk'].ratio,
       });
+      if (minimal['proxy-over-fetch']) out.push({ figure: '  the proxy over Node\'s fetch (VS Code)', measured: share(minimal['proxy-over-fetch']), target: 'report', ok: null, value: minimal['proxy-over-fetch'].ratio });
     }
   }
   const c = r.countTokens;

@@ -217,6 +217,7 @@ export class ProxyController implements vscode.Disposable {
       idleTimeoutMs: settings.idleTimeoutMs,
       maxBodyBytes: settings.maxBodyBytes,
       requestReadTimeoutMs: settings.requestReadTimeoutMs,
+      upstreamTransport: settings.upstreamTransport,
       onRequestEnd: (record) => {
         this.served++;
         recordUsage?.(record);
@@ -316,8 +317,8 @@ export class ProxyController implements vscode.Disposable {
       this.log.info(`Limits applied: claudeProxy.maxBodyBytes ${after.maxBodyBytes}, claudeProxy.idleTimeoutMs ${after.idleTimeoutMs || 'off'}`);
     }
     if (diff.reconfigure) {
-      this.server.reconfigure({ openaiBaseUrl: after.openaiBaseUrl, routes: after.routeTable });
-      this.log.info(`Settings applied: upstream ${after.openaiBaseUrl}, routes ${this.routeSummary().map((route) => `${route.names[0]} -> ${route.model} (${route.api})`).join(', ')}`);
+      this.server.reconfigure({ openaiBaseUrl: after.openaiBaseUrl, routes: after.routeTable, upstreamTransport: after.upstreamTransport });
+      this.log.info(`Settings applied: upstream ${after.openaiBaseUrl} (${after.upstreamTransport}), routes ${this.routeSummary().map((route) => `${route.names[0]} -> ${route.model} (${route.api})`).join(', ')}`);
     }
     if (diff.environment) {
       if (after.injectEnvironment && this.token) this.terminal.apply(this.server.url!, this.token);

@@ -9,6 +9,11 @@ export const SECTION = 'claudeProxy';
 
 export const logLevels = ['debug', 'info', 'warn', 'error', 'off'] as const;
 
+/** How the proxy calls OpenAI (proxy/upstream/client.ts): VS Code's fetch, which follows the
+ *  editor's proxy settings, or the proxy's own connections, which cost about half the CPU per
+ *  request but go direct. */
+export const upstreamTransports = ['fetch', 'node-http'] as const;
+
 const httpUrl = z.string().check(z.trim(), z.refine((value) => {
   try {
     const url = new URL(value);
@@ -39,6 +44,7 @@ const settingsSchema = z.object({
   // The minimums keep a slip of the finger from refusing every request Claude Code sends.
   maxBodyBytes: z._default(wholeNumber(z.minimum(1024, 'must be at least 1024 bytes')), DEFAULT_LIMITS.maxBodyBytes),
   requestReadTimeoutMs: z._default(wholeNumber(z.minimum(1000, 'must be at least 1000 milliseconds'), z.maximum(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS}`)), DEFAULT_LIMITS.requestReadTimeoutMs),
+  upstreamTransport: z._default(z.enum(upstreamTransports), 'fetch'),
 });
 
 export type SettingKey = keyof z.input<typeof settingsSchema>;
@@ -58,6 +64,7 @@ export interface ExtensionSettings {
   idleTimeoutMs: number;
   maxBodyBytes: number;
   requestReadTimeoutMs: number;
+  upstreamTransport: (typeof upstreamTransports)[number];
 }
 
 export type SettingsResult =
@@ -104,7 +111,8 @@ export function settingsDiff(before: ExtensionSettings, after: ExtensionSettings
 } {
   return {
     restart: before.port !== after.port || before.requestReadTimeoutMs !== after.requestReadTimeoutMs,
-    reconfigure: before.openaiBaseUrl !== after.openaiBaseUrl || JSON.stringify(before.routeTable) !== JSON.stringify(after.routeTable),
+    reconfigure: before.openaiBaseUrl !== after.openaiBaseUrl || before.upstreamTransport !== after.upstreamTransport
+      || JSON.stringify(before.routeTable) !== JSON.stringify(after.routeTable),
     limits: before.maxBodyBytes !== after.maxBodyBytes || before.idleTimeoutMs !== after.idleTimeoutMs,
     environment: before.injectEnvironment !== after.injectEnvironment,
     logLevel: before.logLevel !== after.logLevel,

@@ -90,3 +90,22 @@ test('both transports give the same answers', () => {
   assert.ok(outcomes['node-http'] && outcomes.fetch, 'both transports ran');
   assert.deepEqual(outcomes.fetch, outcomes['node-http']);
 });
+
+test('switching the transport of a running proxy: the next calls go the new way', async () => {
+  const h = await startHarness({ upstreamTransport: 'node-http' });
+  fakeUrl = h.fake.url;
+  globalFetchCallsToFake = 0;
+  try {
+    const ask = () => h.anthropic.messages.create({ model: 'claude-haiku-4-5', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] });
+    h.fake.script({ kind: 'text', chunks: ['before'] });
+    assert.equal(((await ask()).content[0] as { text: string }).text, 'before');
+    assert.equal(globalFetchCallsToFake, 0);
+    h.proxy.reconfigure({ upstreamTransport: 'fetch' });
+    h.fake.script({ kind: 'text', chunks: ['after'] });
+    assert.equal(((await ask()).content[0] as { text: string }).text, 'after');
+    assert.equal(globalFetchCallsToFake, 1);
+  } finally {
+    fakeUrl = '';
+    await h.close();
+  }
+});

@@ -158,6 +158,7 @@ test('settingsDiff: a port or read-timeout change restarts, routes and base URL 
   assert.deepEqual(diff({ maxBodyBytes: 4096 }), { ...none, limits: true });
   assert.deepEqual(diff({ idleTimeoutMs: 0 }), { ...none, limits: true });
   assert.deepEqual(diff({ openaiBaseUrl: 'http://localhost:1234/v1' }), { ...none, reconfigure: true });
+  assert.deepEqual(diff({ upstreamTransport: 'node-http' }), { ...none, reconfigure: true });
   assert.deepEqual(diff({ routes: [{ name: 'x', model: 'gpt-4.1' }] }), { ...none, reconfigure: true });
   assert.deepEqual(diff({ routes: [{ ...defaultRouteTable.routes[0], files: false }, defaultRouteTable.routes[1]] }), { ...none, reconfigure: true });
   assert.deepEqual(diff({ injectEnvironment: false }), { ...none, environment: true });
@@ -179,4 +180,16 @@ test('claudeProxy.dashboard.keepBodies: off by default, a boolean; claudeProxy.p
   assert.deepEqual(properties['claudeProxy.prices'].default, {});
   const diff = settingsDiff(base.settings, (on as { settings: typeof base.settings }).settings);
   assert.deepEqual(diff, { restart: false, reconfigure: false, limits: false, environment: false, logLevel: false }, 'keepBodies needs no restart');
+});
+
+test('claudeProxy.upstreamTransport: VS Code\'s fetch by default, node-http on request, anything else named', () => {
+  const defaults = read({});
+  assert.ok(defaults.ok);
+  assert.equal(defaults.settings.upstreamTransport, 'fetch');
+  const own = read({ upstreamTransport: 'node-http' });
+  assert.ok(own.ok);
+  assert.equal(own.settings.upstreamTransport, 'node-http');
+  const wrong = read({ upstreamTransport: 'curl' });
+  assert.ok(!wrong.ok && /claudeProxy\.upstreamTransport: /.test(wrong.problems.join()), JSON.stringify(wrong));
+  assert.deepEqual((properties['claudeProxy.upstreamTransport'] as { enum?: string[] }).enum, ['fetch', 'node-http']);
 });
