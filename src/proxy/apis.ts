@@ -12,7 +12,7 @@ import { toChatRequest } from './upstream/chat/request';
 import { toResponsesRequest } from './upstream/responses/request';
 import { UpstreamAnswerError } from './response/upstream-answer-error';
 import { loadOpenAISdk } from './upstream/client';
-import { jsonBytes, ToolBytesCache } from './upstream/json-body';
+import { jsonBytes, RepeatedBytesCache } from './upstream/json-body';
 import { bodyChunks } from './upstream/node-http-response';
 import { sseEvents } from './upstream/sse-events';
 import type { ToolNameMap } from './upstream/tools';
@@ -39,11 +39,11 @@ type AnyBody = Record<string, unknown>;
  *  the same request, headers and errors as `create()`, without the SDK building the JSON text
  *  as one (often two-byte) string. */
 function post(client: OpenAI, path: string, body: AnyBody, signal: AbortSignal) {
-  return client.post(path, { body: jsonBytes(body, toolBytes[path]), headers: JSON_CONTENT, stream: body.stream === true, signal });
+  return client.post(path, { body: jsonBytes(body, repeatedBytes[path]), headers: JSON_CONTENT, stream: body.stream === true, signal });
 }
 
-/** One cache per endpoint: the two APIs shape a tool differently. */
-const toolBytes: Record<string, ToolBytesCache> = { '/chat/completions': new ToolBytesCache(), '/responses': new ToolBytesCache() };
+/** One cache per endpoint: the two APIs shape tools and messages differently. */
+const repeatedBytes: Record<string, RepeatedBytesCache> = { '/chat/completions': new RepeatedBytesCache(), '/responses': new RepeatedBytesCache() };
 
 const JSON_CONTENT = { 'content-type': 'application/json' };
 

@@ -7,10 +7,13 @@
 // piece is small and dies young, and the socket gets bytes. The text is what JSON.stringify
 // gives, byte for byte.
 
-/** Serializes the elements of some top-level arrays itself (to reuse earlier bytes). */
+/** Serializes some top-level fields and array elements itself (to reuse earlier bytes). */
 export interface ElementSerializer {
-  /** The element's JSON bytes, or undefined to leave it to jsonBytes. */
-  bytes(field: string, element: unknown): Buffer | undefined;
+  /** The JSON bytes of element `index` of the top-level array `field`, or undefined to leave
+   *  it to jsonBytes. */
+  bytes(field: string, element: unknown, index: number): Buffer | undefined;
+  /** The JSON bytes of a top-level field that is not an array, or undefined. */
+  fieldBytes?(field: string, value: unknown): Buffer | undefined;
 }
 
 /** `JSON.stringify(value)` as UTF-8 bytes, for a plain object (the request bodies built here). */
@@ -22,13 +25,19 @@ export function jsonBytes(value: Readonly<Record<string, unknown>>, elements?: E
     if (field === undefined || typeof field === 'function' || typeof field === 'symbol') continue; // as JSON.stringify
     glue += `${glue === '{' ? '' : ','}${JSON.stringify(key)}:`;
     if (!Array.isArray(field)) {
-      glue += JSON.stringify(field);
+      const ready = elements?.fieldBytes?.(key, field);
+      if (ready) {
+        pieces.push(Buffer.from(glue), ready);
+        glue = '';
+      } else {
+        glue += JSON.stringify(field);
+      }
       continue;
     }
     glue += '[';
     for (let index = 0; index < field.length; index++) {
       if (index > 0) glue += ',';
-      const ready = elements?.bytes(key, field[index]);
+      const ready = elements?.bytes(key, field[index], index);
       if (ready) {
         pieces.push(Buffer.from(glue), ready);
       } else {
@@ -44,29 +53,62 @@ export function jsonBytes(value: Readonly<Record<string, unknown>>, elements?: E
 }
 
 /**
- * Remembers the bytes of each tool definition by name. Claude Code sends the same two dozen
- * tools (60–80 KB of descriptions and schemas) with every request; a tool equal to the one
- * remembered, field for field and in the same key order, has the same JSON text, so its bytes
- * are reused instead of serialized again. Comparing costs a fraction of serializing: strings
- * compare by content natively, and the schemas are small next to the descriptions.
+ * Remembers the bytes of the parts of a request that the next request repeats, and reuses them
+ * while a part is unchanged. Claude Code sends with every request:
+ * - the same two dozen tools (60-80 KB of descriptions and schemas), remembered by name;
+ * - the same system prompt (up to 26 KB: the first Chat message, or the Responses
+ *   `instructions`);
+ * - the whole conversation so far, which only grows: message i of this request is message i of
+ *   the last one, so messages and input items are remembered by position.
+ * A part equal to the one remembered, field for field and in the same key order, has the same
+ * JSON text. Comparing costs a fraction of serializing: strings compare by content natively.
+ * Only the last request's parts are kept (one per name or position), so concurrent
+ * conversations simply miss; the whole store is dropped when it passes its size limit.
  */
-export class ToolBytesCache implements ElementSerializer {
-  private readonly tools = new Map<string, { tool: unknown; bytes: Buffer }>();
+export class RepeatedBytesCache implements ElementSerializer {
+  private readonly parts = new Map<string, { part: unknown; bytes: Buffer }>();
+  private storedBytes = 0;
 
-  constructor(private readonly maxTools = 512) {}
+  constructor(private readonly maxBytes = 8 * 1024 * 1024) {}
 
-  bytes(field: string, element: unknown): Buffer | undefined {
-    if (field !== 'tools') return undefined;
-    const name = toolName(element);
-    if (name === undefined) return undefined;
-    const known = this.tools.get(name);
-    if (known && sameJson(known.tool, element)) return known.bytes;
-    const bytes = Buffer.from(JSON.stringify(element));
-    if (this.tools.size >= this.maxTools) this.tools.clear();
-    this.tools.set(name, { tool: element, bytes });
+  bytes(field: string, element: unknown, index: number): Buffer | undefined {
+    if (field === 'tools') {
+      const name = toolName(element);
+      return name === undefined ? undefined : this.lookup(`tool:${name}`, element);
+    }
+    if (field === 'messages' || field === 'input') return this.lookup(`${field}:${index}`, element);
+    return undefined;
+  }
+
+  fieldBytes(field: string, value: unknown): Buffer | undefined {
+    return field === 'instructions' && typeof value === 'string' && value.length >= MIN_FIELD_CHARS ? this.lookup(field, value) : undefined;
+  }
+
+  private lookup(key: string, part: unknown): Buffer | undefined {
+    const known = this.parts.get(key);
+    if (known && sameJson(known.part, part)) return known.bytes;
+    const text = JSON.stringify(part);
+    if (text === undefined) return undefined; // a function or undefined: jsonBytes writes null
+    const bytes = Buffer.from(text);
+    if (known) {
+      this.parts.delete(key);
+      this.storedBytes -= known.bytes.length;
+    }
+    if (bytes.length > MAX_PART_BYTES) return bytes; // a large image, say: not worth pinning
+    if (this.storedBytes + bytes.length > this.maxBytes) {
+      this.parts.clear();
+      this.storedBytes = 0;
+    }
+    this.parts.set(key, { part, bytes });
+    this.storedBytes += bytes.length;
     return bytes;
   }
 }
+
+/** Shorter top-level strings are not worth remembering. */
+const MIN_FIELD_CHARS = 1024;
+/** Larger parts are serialized every time rather than kept. */
+const MAX_PART_BYTES = 1024 * 1024;
 
 /** A function tool's name on either API (Chat nests it under `function`). */
 function toolName(tool: unknown): string | undefined {
