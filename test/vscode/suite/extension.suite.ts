@@ -324,6 +324,34 @@ describe('Claude Proxy extension', () => {
     assert.deepEqual(states, [], 'no stop/start happened');
   });
 
+  it('claudeProxy.upstreamTransport applies live: the editor\'s fetch by default, node-http on request, and back; no restart', async () => {
+    const { port } = running();
+    const states: string[] = [];
+    const subscription = api.onDidChangeState((state) => states.push(state.kind));
+    // undici's fetch sends the fetch standard's sec-fetch-mode header; the node:http transport does not.
+    const upstreamFetchMode = async () => {
+      const before = fake.requests.length;
+      const answer = await message();
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      assert.equal(fake.requests.length, before + 1);
+      return fake.requests.at(-1)!.headers['sec-fetch-mode'];
+    };
+    try {
+      assert.equal(config().get('upstreamTransport'), 'fetch');
+      assert.equal(await upstreamFetchMode(), 'cors', 'by default the editor\'s fetch calls OpenAI');
+      await update('upstreamTransport', 'node-http');
+      await waitFor('the transport to apply', () => testing.recentLog().some((line) => /Settings applied: upstream \S+ \(node-http\)/.test(line)));
+      assert.equal(await upstreamFetchMode(), undefined, 'the proxy\'s own connections call OpenAI');
+    } finally {
+      await update('upstreamTransport', undefined);
+      subscription.dispose();
+    }
+    await waitFor('the default transport back', () => testing.recentLog().some((line) => /Settings applied: upstream \S+ \(fetch\)/.test(line)));
+    assert.equal(await upstreamFetchMode(), 'cors');
+    assert.equal(running().port, port);
+    assert.deepEqual(states, [], 'no stop/start happened');
+  });
+
   it('"Run Self-Tests" passes against the fake backend, a message and a tool call per route, streaming included', async () => {
     const routes = (await health()).routes.length;
     scriptSelfTest(routes);
