@@ -3,13 +3,14 @@
 // settings change during a start cannot race it.
 import * as vscode from 'vscode';
 import { ProxyServer } from '../proxy/server/proxy-server';
+import { defaultTransport } from '../proxy/upstream/client';
 import type { UsageService } from './dashboard/usage-service';
 import type { ProxyLog } from './log';
 import { findFreePort, isOurProxy } from './ports';
 import type { Prompts } from './prompts';
 import { OPENAI_KEY_SECRET, PROXY_TOKEN_SECRET, type KeySource, type Secrets } from './secrets';
 import { runSelfTests, type SelfTestReport } from './self-test';
-import { readSettings, SECTION, settingsDiff, type ExtensionSettings, type SettingsResult } from './settings';
+import { readSettings, SECTION, settingsDiff, transportOf, type ExtensionSettings, type SettingsResult } from './settings';
 import type { RouteSummary, StatusBar } from './status-bar';
 import type { TerminalEnvironment } from './terminal-env';
 
@@ -217,7 +218,7 @@ export class ProxyController implements vscode.Disposable {
       idleTimeoutMs: settings.idleTimeoutMs,
       maxBodyBytes: settings.maxBodyBytes,
       requestReadTimeoutMs: settings.requestReadTimeoutMs,
-      upstreamTransport: settings.upstreamTransport,
+      upstreamTransport: transportOf(settings),
       onRequestEnd: (record) => {
         this.served++;
         recordUsage?.(record);
@@ -317,8 +318,8 @@ export class ProxyController implements vscode.Disposable {
       this.log.info(`Limits applied: claudeProxy.maxBodyBytes ${after.maxBodyBytes}, claudeProxy.idleTimeoutMs ${after.idleTimeoutMs || 'off'}`);
     }
     if (diff.reconfigure) {
-      this.server.reconfigure({ openaiBaseUrl: after.openaiBaseUrl, routes: after.routeTable, upstreamTransport: after.upstreamTransport });
-      this.log.info(`Settings applied: upstream ${after.openaiBaseUrl} (${after.upstreamTransport}), routes ${this.routeSummary().map((route) => `${route.names[0]} -> ${route.model} (${route.api})`).join(', ')}`);
+      this.server.reconfigure({ openaiBaseUrl: after.openaiBaseUrl, routes: after.routeTable, upstreamTransport: transportOf(after) });
+      this.log.info(`Settings applied: upstream ${after.openaiBaseUrl} (${transportOf(after) ?? defaultTransport(after.openaiBaseUrl)}), routes ${this.routeSummary().map((route) => `${route.names[0]} -> ${route.model} (${route.api})`).join(', ')}`);
     }
     if (diff.environment) {
       if (after.injectEnvironment && this.token) this.terminal.apply(this.server.url!, this.token);

@@ -4,15 +4,15 @@ import * as z from 'zod/mini';
 import '../zod-english';
 import { defaultRouteTable, routeTableSchema, type RouteTableConfig } from '../proxy/route/table';
 import { DEFAULT_LIMITS } from '../proxy/server/proxy-server';
+import type { UpstreamTransport } from '../proxy/upstream/client';
 
 export const SECTION = 'claudeProxy';
 
 export const logLevels = ['debug', 'info', 'warn', 'error', 'off'] as const;
 
-/** How the proxy calls OpenAI (proxy/upstream/client.ts): VS Code's fetch, which follows the
- *  editor's proxy settings, or the proxy's own connections, which cost about half the CPU per
- *  request but go direct. */
-export const upstreamTransports = ['fetch', 'node-http'] as const;
+/** How the proxy calls OpenAI (proxy/upstream/client.ts): `auto` picks the proxy's own
+ *  connections for a server on this machine and VS Code's fetch for any other (defaultTransport). */
+export const upstreamTransports = ['auto', 'fetch', 'node-http'] as const;
 
 const httpUrl = z.string().check(z.trim(), z.refine((value) => {
   try {
@@ -44,7 +44,7 @@ const settingsSchema = z.object({
   // The minimums keep a slip of the finger from refusing every request Claude Code sends.
   maxBodyBytes: z._default(wholeNumber(z.minimum(1024, 'must be at least 1024 bytes')), DEFAULT_LIMITS.maxBodyBytes),
   requestReadTimeoutMs: z._default(wholeNumber(z.minimum(1000, 'must be at least 1000 milliseconds'), z.maximum(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS}`)), DEFAULT_LIMITS.requestReadTimeoutMs),
-  upstreamTransport: z._default(z.enum(upstreamTransports), 'fetch'),
+  upstreamTransport: z._default(z.enum(upstreamTransports), 'auto'),
 });
 
 export type SettingKey = keyof z.input<typeof settingsSchema>;
@@ -94,6 +94,11 @@ export function readSettings(get: (key: SettingKey) => unknown): SettingsResult 
     return { ok: false, problems };
   }
   return { ok: true, settings: { ...rest, openaiBaseUrl: rest.openaiBaseUrl.replace(/\/+$/, ''), routeTable: table.data, keepBodies } };
+}
+
+/** The transport to give the proxy: none for `auto`, so that it chooses by host. */
+export function transportOf(settings: ExtensionSettings): UpstreamTransport | undefined {
+  return settings.upstreamTransport === 'auto' ? undefined : settings.upstreamTransport;
 }
 
 /** `['routes', 1, 'api']` -> `claudeProxy.routes[1].api` */

@@ -4,7 +4,7 @@
 // one used.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { UpstreamTransport } from '../../src/proxy/upstream/client';
+import { defaultTransport, type UpstreamTransport } from '../../src/proxy/upstream/client';
 import { startHarness, type Harness } from '../helpers/harness';
 
 const realFetch = globalThis.fetch;
@@ -108,4 +108,15 @@ test('switching the transport of a running proxy: the next calls go the new way'
     fakeUrl = '';
     await h.close();
   }
+});
+
+test('the default transport: the proxy\'s own connections outside VS Code; inside it only for a server on this machine', () => {
+  for (const url of ['https://api.openai.com/v1', 'http://127.0.0.1:8080/v1', 'not a url']) assert.equal(defaultTransport(url, false), 'node-http', url);
+  assert.equal(defaultTransport('http://localhost:11434/v1', true), 'node-http');
+  assert.equal(defaultTransport('http://127.0.0.1:8080/v1', true), 'node-http');
+  assert.equal(defaultTransport('https://api.openai.com/v1', true), 'fetch');
+  assert.equal(defaultTransport('http://192.168.1.5:8000/v1', true), 'fetch', 'another machine on the network may sit behind a proxy rule');
+  assert.equal(defaultTransport('http://[::1]:8080/v1', true), 'fetch', 'VS Code gives a request\'s own agent back only for localhost and 127.0.0.1');
+  assert.equal(defaultTransport('not a url', true), 'fetch');
+  assert.equal(defaultTransport('https://api.openai.com/v1'), 'node-http', 'this test process is not Electron');
 });

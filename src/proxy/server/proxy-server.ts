@@ -36,7 +36,7 @@ export interface ProxyOptions {
   /** Whole-call limit for one upstream request (default 10 minutes). */
   upstreamTimeoutMs?: number;
   /** How upstream calls go out (client.ts); by default the proxy's own `node:http` fetch, and
-   *  the runtime's fetch inside VS Code. */
+   *  inside VS Code the editor's fetch unless the server is on this machine (defaultTransport). */
   upstreamTransport?: UpstreamTransport;
   /** A stream whose upstream sends nothing for this long ends with an error (default 5 minutes:
    *  reasoning models think silently for minutes). 0 turns it off. */

@@ -13,15 +13,28 @@ export interface UpstreamSettings {
   /** Whole-request timeout for one upstream call. */
   timeoutMs: number;
   /** How calls go out: 'node-http', the proxy's own fetch over keep-alive agents; or 'fetch',
-   *  the runtime's fetch. Default: 'fetch' inside VS Code (Electron's fetch applies the editor's
-   *  proxy settings), 'node-http' elsewhere. */
+   *  the runtime's fetch. Default: defaultTransport(). */
   transport?: UpstreamTransport;
 }
 
 export type UpstreamTransport = 'node-http' | 'fetch';
 
-export function defaultTransport(): UpstreamTransport {
-  return process.versions.electron ? 'fetch' : 'node-http';
+/**
+ * The proxy's own connections cost about half the CPU per call of the runtime's fetch. Inside VS
+ * Code (Electron) they are used only for a server on this machine: for any other host, the
+ * editor's proxy support replaces a request's agent with its own (so connections are not
+ * reused), while its fetch applies the proxy settings and keeps connections alive. Loopback
+ * hosts are always direct there, and keep the agent they were given.
+ */
+export function defaultTransport(baseURL: string, inElectron = Boolean(process.versions.electron)): UpstreamTransport {
+  if (!inElectron) return 'node-http';
+  let host: string;
+  try {
+    host = new URL(baseURL).hostname;
+  } catch {
+    return 'fetch';
+  }
+  return host === 'localhost' || host === '127.0.0.1' ? 'node-http' : 'fetch';
 }
 
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -38,9 +51,8 @@ export function loadOpenAISdk(): Promise<typeof OpenAI> {
 /**
  * The connections of one UpstreamClient: keep-alive agents for node:http and node:https, used by a
  * `fetch` over them (node-http-fetch.ts) that costs the proxy less CPU per call than Node's own
- * (undici) fetch, and closed when the proxy stops. Not used inside VS Code (Electron): its patched
- * fetch resolves proxies (`http.proxySupport`), which an agent of our own would bypass; the SDK
- * then uses the global fetch (transport 'fetch').
+ * (undici) fetch, and closed when the proxy stops. Inside VS Code it is used only for a loopback
+ * server (see defaultTransport); otherwise the SDK uses the global fetch (transport 'fetch').
  */
 interface Pool {
   fetch: typeof fetch;
@@ -77,7 +89,7 @@ export class UpstreamClient {
   get(): Promise<OpenAI> {
     this.client ??= (async () => {
       const OpenAIClass = await loadOpenAISdk();
-      const pool = createPool(this.settings.transport ?? defaultTransport());
+      const pool = createPool(this.settings.transport ?? defaultTransport(this.settings.baseURL));
       const openai = new OpenAIClass({
         // The SDK refuses to start without a key; a missing key must instead reach OpenAI's 401 so
         // that the client gets an authentication_error explaining what to set.

@@ -324,7 +324,7 @@ describe('Claude Proxy extension', () => {
     assert.deepEqual(states, [], 'no stop/start happened');
   });
 
-  it('claudeProxy.upstreamTransport applies live: the editor\'s fetch by default, node-http on request, and back; no restart', async () => {
+  it('claudeProxy.upstreamTransport applies live: auto (own connections to this machine\'s fake), fetch on request, and back; no restart', async () => {
     const { port } = running();
     const states: string[] = [];
     const subscription = api.onDidChangeState((state) => states.push(state.kind));
@@ -337,17 +337,17 @@ describe('Claude Proxy extension', () => {
       return fake.requests.at(-1)!.headers['sec-fetch-mode'];
     };
     try {
-      assert.equal(config().get('upstreamTransport'), 'fetch');
-      assert.equal(await upstreamFetchMode(), 'cors', 'by default the editor\'s fetch calls OpenAI');
-      await update('upstreamTransport', 'node-http');
-      await waitFor('the transport to apply', () => testing.recentLog().some((line) => /Settings applied: upstream \S+ \(node-http\)/.test(line)));
-      assert.equal(await upstreamFetchMode(), undefined, 'the proxy\'s own connections call OpenAI');
+      assert.equal(config().get('upstreamTransport'), 'auto');
+      assert.equal(await upstreamFetchMode(), undefined, 'the fake is on this machine: the proxy\'s own connections call it');
+      await update('upstreamTransport', 'fetch');
+      await waitFor('the transport to apply', () => testing.recentLog().some((line) => /Settings applied: upstream \S+ \(fetch\)/.test(line)));
+      assert.equal(await upstreamFetchMode(), 'cors', 'the editor\'s fetch calls it');
     } finally {
       await update('upstreamTransport', undefined);
       subscription.dispose();
     }
-    await waitFor('the default transport back', () => testing.recentLog().some((line) => /Settings applied: upstream \S+ \(fetch\)/.test(line)));
-    assert.equal(await upstreamFetchMode(), 'cors');
+    await waitFor('the default transport back', () => testing.recentLog().some((line) => /Settings applied: upstream \S+ \(node-http\)/.test(line)));
+    assert.equal(await upstreamFetchMode(), undefined);
     assert.equal(running().port, port);
     assert.deepEqual(states, [], 'no stop/start happened');
   });

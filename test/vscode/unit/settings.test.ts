@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { defaultRouteTable } from '../../../src/proxy/route/table';
 import { DEFAULT_LIMITS } from '../../../src/proxy/server/proxy-server';
-import { readSettings, settingKeys, settingsDiff, type SettingKey } from '../../../src/extension/settings';
+import { readSettings, settingKeys, settingsDiff, transportOf, type SettingKey } from '../../../src/extension/settings';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
 const properties: Record<string, { default: unknown; minimum?: number; maximum?: number; scope?: string; markdownDescription?: string }> = manifest.contributes.configuration.properties;
@@ -182,14 +182,17 @@ test('claudeProxy.dashboard.keepBodies: off by default, a boolean; claudeProxy.p
   assert.deepEqual(diff, { restart: false, reconfigure: false, limits: false, environment: false, logLevel: false }, 'keepBodies needs no restart');
 });
 
-test('claudeProxy.upstreamTransport: VS Code\'s fetch by default, node-http on request, anything else named', () => {
+test('claudeProxy.upstreamTransport: auto by default (the proxy chooses by host), fetch or node-http on request, anything else named', () => {
   const defaults = read({});
   assert.ok(defaults.ok);
-  assert.equal(defaults.settings.upstreamTransport, 'fetch');
-  const own = read({ upstreamTransport: 'node-http' });
-  assert.ok(own.ok);
-  assert.equal(own.settings.upstreamTransport, 'node-http');
+  assert.equal(defaults.settings.upstreamTransport, 'auto');
+  assert.equal(transportOf(defaults.settings), undefined, 'auto leaves the choice to the proxy');
+  for (const transport of ['fetch', 'node-http'] as const) {
+    const chosen = read({ upstreamTransport: transport });
+    assert.ok(chosen.ok);
+    assert.equal(transportOf(chosen.settings), transport);
+  }
   const wrong = read({ upstreamTransport: 'curl' });
   assert.ok(!wrong.ok && /claudeProxy\.upstreamTransport: /.test(wrong.problems.join()), JSON.stringify(wrong));
-  assert.deepEqual((properties['claudeProxy.upstreamTransport'] as { enum?: string[] }).enum, ['fetch', 'node-http']);
+  assert.deepEqual((properties['claudeProxy.upstreamTransport'] as { enum?: string[] }).enum, ['auto', 'fetch', 'node-http']);
 });
