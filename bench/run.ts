@@ -341,18 +341,20 @@ async function main(): Promise<void> {
     const chatStream = { proxied: json({ ...small('claude-haiku-4-5'), stream: true }), direct: undefined as unknown as { path: string; body: Buffer } };
     chatStream.direct = await equivalent(chatStream.proxied);
     const { passthrough, piped } = await startPassthrough();
-    // Two more references, for whole answers at concurrency 16 only (the bench must stay under
+    // More reference hops, for whole answers at concurrency 16 only (the bench must stay under
     // two minutes): the least a translating hop can do, calling the fake with node:http and with
-    // the openai SDK (bench/minimal-translator.ts). Their gap is what the SDK costs per call.
-    const minimal: { client: string; hop: StartedProxy; target: Endpoint }[] = await Promise.all((['node-http', 'openai-sdk'] as const).map(async (client) => {
+    // the openai SDK (bench/minimal-translator.ts; their gap is what the SDK costs per call), and
+    // the proxy over Node's fetch (the path inside VS Code).
+    type ReferenceHop = { name: string; label: string; hop: StartedProxy; target: Endpoint };
+    const referenceHops: ReferenceHop[] = await Promise.all((['node-http', 'openai-sdk'] as const).map(async (client) => {
       const hop = await startProxy(join(__dirname, 'minimal-translator.ts'), { UPSTREAM: fakeInfo.url, OPENAI_API_KEY: fakeInfo.apiKey, UPSTREAM_CLIENT: client }, ['--import', 'tsx']);
       children.push(() => hop.stop());
-      return { client, hop, target: endpoint(hop.url, {}) };
+      return { name: client, label: `minimal translator over ${client}`, hop, target: endpoint(hop.url, {}) };
     }));
     const { fetchProxy, viaFetch } = await startFetchProxy();
-    minimal.push({ client: 'proxy-over-fetch', hop: fetchProxy, target: viaFetch });
-    for (const { target } of minimal) await load(target, '/v1/messages', cases.smallChat.proxied, 16, 1, false);
-    log(`throughput: concurrency 16 and 64, ${SECONDS} s per side, in 1 s slices alternating direct / proxied / pass-through (and the minimal translators, whole c=16)`);
+    referenceHops.push({ name: 'proxy-over-fetch', label: 'the proxy over Node\'s fetch (as in VS Code)', hop: fetchProxy, target: viaFetch });
+    for (const { target } of referenceHops) await load(target, '/v1/messages', cases.smallChat.proxied, 16, 1, false);
+    log(`throughput: concurrency 16 and 64, ${SECONDS} s per side, in 1 s slices alternating direct / proxied / pass-through (and the reference hops, whole c=16)`);
     await load(direct, cases.smallChat.direct.path, cases.smallChat.direct.body, 16, 1, false);
     await load(proxied, '/v1/messages', cases.smallChat.proxied, 16, 1, false);
     await load(piped, cases.smallChat.direct.path, cases.smallChat.direct.body, 16, 1, false);
@@ -364,9 +366,9 @@ async function main(): Promise<void> {
         const slices = { direct: [] as LoadResult[], proxied: [] as LoadResult[], passthrough: [] as LoadResult[] };
         // CPU time (user + system) each process spent per side: the load generator, the fake, the hop
         const cpu: Record<string, Record<string, number>> = { direct: { client: 0, fake: 0 }, proxied: { client: 0, fake: 0, hop: 0 }, passthrough: { client: 0, fake: 0, hop: 0 } };
-        const withMinimal = !stream && concurrency === 16;
-        const minimalSlices = Object.fromEntries(minimal.map(({ client }) => [client, [] as LoadResult[]]));
-        for (const { client } of minimal) cpu[client] = { client: 0, fake: 0, hop: 0 };
+        const withReferences = !stream && concurrency === 16;
+        const referenceSlices = Object.fromEntries(referenceHops.map(({ name }) => [name, [] as LoadResult[]]));
+        for (const { name } of referenceHops) cpu[name] = { client: 0, fake: 0, hop: 0 };
         const measure = async <T>(side: string, hopPid: number | undefined, run: () => Promise<T>): Promise<T> => {
           const before = { client: cpuMs(process.pid), fake: cpuMs(fakePid), hop: hopPid ? cpuMs(hopPid) : 0 };
           const result = await run();
@@ -381,9 +383,9 @@ async function main(): Promise<void> {
           slices.direct.push(await measure('direct', undefined, () => load(direct, body.direct.path, body.direct.body, concurrency, 1, stream)));
           slices.proxied.push(await measure('proxied', pid, () => load(proxied, '/v1/messages', body.proxied, concurrency, 1, stream)));
           slices.passthrough.push(await measure('passthrough', passthrough.child.pid!, () => load(piped, body.direct.path, body.direct.body, concurrency, 1, stream)));
-          if (withMinimal) {
-            for (const { client, hop, target } of minimal) {
-              minimalSlices[client].push(await measure(client, hop.child.pid!, () => load(target, '/v1/messages', body.proxied, concurrency, 1, stream)));
+          if (withReferences) {
+            for (const { name, hop, target } of referenceHops) {
+              referenceSlices[name].push(await measure(name, hop.child.pid!, () => load(target, '/v1/messages', body.proxied, concurrency, 1, stream)));
             }
           }
         }
@@ -392,6 +394,12 @@ async function main(): Promise<void> {
         const d = merge(slices.direct);
         const p = merge(slices.proxied);
         const r = merge(slices.passthrough);
+        const references = withReferences
+          ? Object.fromEntries(referenceHops.map(({ name }) => {
+            const m = merge(referenceSlices[name]);
+            return [name, { rps: m.rps, ratio: m.rps / d.rps, errors: m.errors, hopCpuMsPerRequest: cpu[name].hop / Math.max(1, m.requests) }];
+          }))
+          : undefined;
         results.throughput.push({
           stream, concurrency, seconds: SECONDS,
           direct: d, proxied: p, passthrough: r, ratio: p.rps / d.rps, passthroughRatio: r.rps / d.rps,
@@ -402,27 +410,21 @@ async function main(): Promise<void> {
             passthrough: perRequest(cpu.passthrough, r.requests),
           },
           proxyRssPeakMb: Math.max(...samples),
-          ...(withMinimal ? {
-            referenceHops: Object.fromEntries(minimal.map(({ client }) => {
-              const m = merge(minimalSlices[client]);
-              return [client, { rps: m.rps, ratio: m.rps / d.rps, errors: m.errors, hopCpuMsPerRequest: cpu[client].hop / Math.max(1, m.requests) }];
-            })),
-          } : {}),
+          ...(references ? { referenceHops: references } : {}),
         });
         const cpuLine = (name: string, spent: Record<string, number>, requests: number) =>
           `${name} ${Object.entries(perRequest(spent, requests)).map(([who, ms]) => `${who} ${ms.toFixed(3)}`).join(' ')}`;
         log(`  ${stream ? 'stream' : 'whole '} c=${concurrency}: direct ${d.rps.toFixed(0)}/s, proxied ${p.rps.toFixed(0)}/s (${((p.rps / d.rps) * 100).toFixed(0)}%), pass-through ${r.rps.toFixed(0)}/s (${((r.rps / d.rps) * 100).toFixed(0)}%), errors ${d.errors}/${p.errors}/${r.errors}`);
         log(`    CPU ms per request: ${cpuLine('direct', cpu.direct, d.requests)} | ${cpuLine('proxied', cpu.proxied, p.requests)} | ${cpuLine('pass-through', cpu.passthrough, r.requests)}`);
-        if (withMinimal) {
-          for (const { client } of minimal) {
-            const m = merge(minimalSlices[client]);
-            log(`    ${client === 'proxy-over-fetch' ? 'the proxy over Node\'s fetch (as in VS Code)' : `minimal translator over ${client}`}: ${m.rps.toFixed(0)}/s (${((m.rps / d.rps) * 100).toFixed(0)}%), hop CPU ${(cpu[client].hop / Math.max(1, m.requests)).toFixed(3)} ms per request, errors ${m.errors}`);
-          }
+        for (const { name, label } of references ? referenceHops : []) {
+          const m = references![name];
+          log(`    ${label}: ${m.rps.toFixed(0)}/s (${(m.ratio * 100).toFixed(0)}%), hop CPU ${m.hopCpuMsPerRequest.toFixed(3)} ms per request, errors ${m.errors}`);
         }
       }
     }
     await passthrough.stop();
-    await Promise.all(minimal.filter(({ hop }) => hop !== fetchProxy).map(({ hop }) => hop.stop()));
+    // The fetch proxy stays for later phases; the children list stops it at the end.
+    await Promise.all(referenceHops.filter(({ hop }) => hop !== fetchProxy).map(({ hop }) => hop.stop()));
     results.throughputRss = { peakMb: loadPeakRss, afterMb: rssMb(pid) };
   }
 
@@ -676,15 +678,15 @@ function rows(r: Record<string, any>): Row[] {
       measured: `${t.proxied.rps.toFixed(0)}/s vs ${t.direct.rps.toFixed(0)}/s = ${(t.ratio * 100).toFixed(0)}% (pipe ${(t.passthroughRatio * 100).toFixed(0)}%), err ${t.proxied.errors}`,
       target: '>= 40%, 0 errors', ok: t.ratio >= 0.4 && t.proxied.errors === 0 && t.direct.errors === 0, value: t.ratio,
     });
-    const minimal = t.referenceHops;
-    if (minimal) {
+    const references = t.referenceHops;
+    if (references) {
       const share = (m: any) => `${(m.ratio * 100).toFixed(0)}% (hop ${m.hopCpuMsPerRequest.toFixed(2)} ms CPU)`;
       out.push({
         figure: `  minimal translator: node:http / SDK`,
-        measured: `${share(minimal['node-http'])} / ${share(minimal['openai-sdk'])}; proxy hop ${t.proxyCpuMsPerRequest.toFixed(2)} ms`,
-        target: 'reference', ok: null, value: minimal['openai-sdk'].ratio,
+        measured: `${share(references['node-http'])} / ${share(references['openai-sdk'])}; proxy hop ${t.proxyCpuMsPerRequest.toFixed(2)} ms`,
+        target: 'reference', ok: null, value: references['openai-sdk'].ratio,
       });
-      if (minimal['proxy-over-fetch']) out.push({ figure: '  the proxy over Node\'s fetch (VS Code)', measured: share(minimal['proxy-over-fetch']), target: 'report', ok: null, value: minimal['proxy-over-fetch'].ratio });
+      if (references['proxy-over-fetch']) out.push({ figure: '  the proxy over Node\'s fetch (VS Code)', measured: share(references['proxy-over-fetch']), target: 'report', ok: null, value: references['proxy-over-fetch'].ratio });
     }
   }
   const c = r.countTokens;

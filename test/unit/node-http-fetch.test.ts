@@ -1,39 +1,12 @@
 import assert from 'node:assert/strict';
-import { Agent as HttpAgent, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent as HttpAgent, createServer } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { createNodeHttpFetch } from '../../src/proxy/upstream/node-http-fetch';
+import { withFetchServer } from '../helpers/fetch-server';
 import { collectGarbage } from '../helpers/gc';
-
-type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
-
-/** A loopback server answering with `handler`, a fetch over fresh keep-alive agents, and a
- *  cleanup that destroys both. */
-async function withServer(handler: Handler, run: (url: string, fetch: typeof globalThis.fetch, sockets: Set<Socket>) => Promise<void>): Promise<void> {
-  const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => { body += chunk; });
-    req.on('end', () => handler(req, res, body));
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
-  try {
-    await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, createNodeHttpFetch(agents), sockets);
-  } finally {
-    agents.http.destroy();
-    agents.https.destroy();
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  }
-}
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -45,7 +18,7 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 }
 
 test('node-http-fetch sends method, headers and a string or byte body, and returns status, headers and body', async () => {
-  await withServer((req, res, body) => {
+  await withFetchServer((req, res, body) => {
     res.writeHead(201, { 'content-type': 'application/json', 'x-request-id': 'req_1', 'set-cookie': ['a=1', 'b=2'] });
     res.end(JSON.stringify({ method: req.method, url: req.url, auth: req.headers.authorization, length: req.headers['content-length'], body }));
   }, async (url, fetch) => {
@@ -66,7 +39,7 @@ test('node-http-fetch sends method, headers and a string or byte body, and retur
 });
 
 test('node-http-fetch reuses its keep-alive connection', async () => {
-  await withServer((_req, res) => res.end('ok'), async (url, fetch, sockets) => {
+  await withFetchServer((_req, res) => res.end('ok'), async (url, fetch, sockets) => {
     for (let i = 0; i < 5; i++) assert.equal(await (await fetch(url, { method: 'POST', body: 'x' })).text(), 'ok');
     assert.equal(sockets.size, 1);
   });
@@ -75,7 +48,7 @@ test('node-http-fetch reuses its keep-alive connection', async () => {
 test('node-http-fetch delivers each chunk of a streamed body as it arrives', async () => {
   let send: ((text: string) => void) | undefined;
   let end: (() => void) | undefined;
-  await withServer((_req, res) => {
+  await withFetchServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     res.flushHeaders();
     send = (text) => res.write(text);
@@ -96,7 +69,7 @@ test('node-http-fetch delivers each chunk of a streamed body as it arrives', asy
 });
 
 test('node-http-fetch decompresses a gzip answer and follows a redirect', async () => {
-  await withServer((req, res) => {
+  await withFetchServer((req, res) => {
     if (req.url === '/old') {
       res.writeHead(307, { location: '/new' });
       res.end();
@@ -125,7 +98,7 @@ test('node-http-fetch: an unreachable server is TypeError "fetch failed" with th
 
 test('node-http-fetch honours the AbortSignal before sending, while waiting for the headers, and while streaming', async () => {
   let requests = 0;
-  await withServer((req, res) => {
+  await withFetchServer((req, res) => {
     requests++;
     if (req.url === '/stream') {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -165,7 +138,7 @@ test('node-http-fetch honours the AbortSignal before sending, while waiting for 
 });
 
 test('node-http-fetch: a body cut short (reset, or a clean close before its end) errors the stream', async () => {
-  await withServer((req, res) => {
+  await withFetchServer((req, res) => {
     res.writeHead(200, req.url === '/length' ? { 'content-length': '100' } : { 'content-type': 'text/event-stream' });
     res.write('data: 1\n\n');
     setTimeout(() => (req.url === '/reset' ? res.socket?.resetAndDestroy() : res.socket?.end()), 20);
@@ -180,7 +153,7 @@ test('node-http-fetch: a body cut short (reset, or a clean close before its end)
 });
 
 test('node-http-fetch cancels the request when the body is cancelled', async () => {
-  await withServer((_req, res) => {
+  await withFetchServer((_req, res) => {
     res.writeHead(200);
     res.write('x');
   }, async (url, fetch, sockets) => {
@@ -194,7 +167,7 @@ test('node-http-fetch cancels the request when the body is cancelled', async () 
 
 test('the request body is let go once the answer has started: a long stream does not hold it', async () => {
   let finish: (() => void) | undefined;
-  await withServer((_req, res) => {
+  await withFetchServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     res.write('data: first\n\n');
     finish = () => res.end('data: last\n\n');

@@ -1,12 +1,9 @@
 // The light Response that node-http-fetch gives the openai SDK, checked against what Node's own
 // fetch Response does with the same answer.
 import assert from 'node:assert/strict';
-import { Agent as HttpAgent, createServer, type ServerResponse } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
 import { test } from 'node:test';
-import { createNodeHttpFetch } from '../../src/proxy/upstream/node-http-fetch';
 import { bodyChunks, NodeHttpResponse, ResponseHeaders } from '../../src/proxy/upstream/node-http-response';
+import { withFetchServer } from '../helpers/fetch-server';
 
 const RAW_HEADER_LISTS: string[][] = [
   ['Content-Type', 'application/json', 'X-Request-Id', 'req_1'],
@@ -48,34 +45,10 @@ test('ResponseHeaders are read-only and show no own properties (the SDK\'s debug
   assert.equal(headers.get('x-request-id'), 'req_1');
 });
 
-type Handler = (url: string, res: ServerResponse) => void;
-
-async function withServer(handler: Handler, run: (url: string, fetch: typeof globalThis.fetch, sockets: Set<Socket>) => Promise<void>): Promise<void> {
-  const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => handler(req.url ?? '/', res));
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
-  try {
-    await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, createNodeHttpFetch(agents), sockets);
-  } finally {
-    agents.http.destroy();
-    agents.https.destroy();
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  }
-}
-
 const BIG = Buffer.alloc(1_000_000, 'é'); // a multi-byte character split across chunk edges
 
 test('text(), json(), arrayBuffer() and bytes() read the body as Node\'s own fetch does, BOM and all', async () => {
-  await withServer((url, res) => {
+  await withFetchServer(({ url = '/' }, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     if (url === '/bom') res.end(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":"ü"}')]));
     else if (url === '/big') {
@@ -102,7 +75,7 @@ test('text(), json(), arrayBuffer() and bytes() read the body as Node\'s own fet
 
 test('chunks() hands over each chunk as it arrives; stopping early closes the connection', async () => {
   let release: (() => void) | undefined;
-  await withServer((url, res) => {
+  await withFetchServer(({ url = '/' }, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     res.write('one');
     release = () => res.write('two');
@@ -124,7 +97,7 @@ test('chunks() hands over each chunk as it arrives; stopping early closes the co
 test('bodyChunks of another fetch\'s Response is its web stream; an answer without a body has none', async () => {
   const other = new Response('x');
   assert.equal(bodyChunks(other), other.body);
-  await withServer((_url, res) => {
+  await withFetchServer((_req, res) => {
     res.writeHead(204);
     res.end();
   }, async (url, fetch) => {
@@ -136,7 +109,7 @@ test('bodyChunks of another fetch\'s Response is its web stream; an answer witho
 });
 
 test('a large body read slowly is held back at the socket, not queued whole in memory', async () => {
-  await withServer((_url, res) => {
+  await withFetchServer((_req, res) => {
     res.writeHead(200);
     res.end(Buffer.alloc(8_000_000, 'x'));
   }, async (url, fetch) => {

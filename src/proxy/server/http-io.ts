@@ -14,7 +14,7 @@ export function readBody(request: IncomingMessage, limitBytes: number): Promise<
   if (Number.isFinite(declared) && declared > limitBytes) return Promise.reject(tooLarge(limitBytes));
   if (request.destroyed) return Promise.reject(incomplete());
   return new Promise<Buffer>((resolve, reject) => {
-    let chunks: Buffer[] = [];
+    const chunks: Buffer[] = [];
     let size = 0;
     const finish = (error?: AnthropicError) => {
       request.off('data', onData);
@@ -25,10 +25,8 @@ export function readBody(request: IncomingMessage, limitBytes: number): Promise<
       // listener's closure would keep the chunks and the body in memory all that time.
       request.off('error', onIncomplete);
       request.on('error', ignoreLateError);
-      const body = error ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-      chunks = [];
       if (error) reject(error);
-      else resolve(body!);
+      else resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;

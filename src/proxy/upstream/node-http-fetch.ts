@@ -99,20 +99,16 @@ function send(
   else if (method === 'POST' || method === 'PUT' || method === 'PATCH') headers['content-length'] = 0;
   return new Promise<Response>((resolve, reject) => {
     let settled = false;
-    let stream: NodeBody | undefined;
-    let streamDone = false;
-    const finish = () => {
-      streamDone = true;
-      signal?.removeEventListener('abort', onAbort);
-    };
+    let answer: NodeBody | undefined;
+    const finish = () => signal?.removeEventListener('abort', onAbort);
+    // Before the answer's headers the call fails; after them, its body does.
     const fail = (error: unknown) => {
       if (!settled) {
         settled = true;
         finish();
         reject(error);
-      } else if (stream && !streamDone) {
-        finish();
-        stream.fail(error);
+      } else {
+        answer?.fail(error);
       }
     };
     const onAbort = () => {
@@ -168,7 +164,6 @@ function send(
       // Only a redirect needs the request body again: let it go, so that a long stream does not
       // hold on to it (the body of a Claude Code request is 100 KB or more).
       body = undefined;
-      let answer: NodeBody | null = null;
       if (method === 'HEAD' || NULL_BODY.has(status)) {
         res.resume();
         finish();
@@ -181,24 +176,17 @@ function send(
           res.on('close', () => { if (!res.complete) decoder.destroy(new Error('aborted')); });
           source = res.pipe(decoder);
         }
-        let ended = false;
-        answer = new NodeBody(source, () => {
-          finish();
-          req.destroy();
-          if (decoder) decoder.destroy();
+        answer = new NodeBody(source, {
+          onDone: finish,
+          onCancel: () => {
+            req.destroy();
+            decoder?.destroy();
+          },
         });
-        stream = answer;
-        source.on('end', () => {
-          ended = true;
-          finish();
-        });
-        source.on('error', (error) => fail(new TypeError('terminated', { cause: error })));
-        // Closed without 'end' (the connection reset or closed mid-body, and Node emitted no error).
-        source.on('close', () => { if (!ended) fail(new TypeError('terminated', { cause: new Error('other side closed') })); });
       }
       settled = true;
       resolve(new NodeHttpResponse({
-        status, statusText: res.statusMessage ?? '', headers: new ResponseHeaders(res.rawHeaders), url: url.href, redirected: redirects > 0, body: answer,
+        status, statusText: res.statusMessage ?? '', headers: new ResponseHeaders(res.rawHeaders), url: url.href, redirected: redirects > 0, body: answer ?? null,
       }));
     });
     req.end(body);

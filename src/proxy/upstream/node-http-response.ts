@@ -92,7 +92,15 @@ export class ResponseHeaders implements Headers {
 /** While this much is read but not yet taken, the socket is paused (back-pressure). */
 const HIGH_WATER_BYTES = 64 * 1024;
 
-/** One answer's body: the node stream's chunks, queued until they are read. */
+export interface NodeBodyEvents {
+  /** The reader stopped early: end the call. */
+  onCancel(): void;
+  /** The body is over: read to its end, failed or cancelled. Called once. */
+  onDone(): void;
+}
+
+/** One answer's body: the node stream's chunks, queued until they are read. A stream that
+ *  errors, or closes before its end, fails the body with TypeError 'terminated', as fetch does. */
 export class NodeBody {
   private readonly queue: Buffer[] = [];
   private queuedBytes = 0;
@@ -100,9 +108,13 @@ export class NodeBody {
   private failure: { error: unknown } | undefined;
   private waiting: { resolve: (result: IteratorResult<Buffer>) => void; reject: (error: unknown) => void } | undefined;
 
-  constructor(private readonly source: Readable, private readonly onCancel: () => void) {
+  constructor(private readonly source: Readable, private readonly events: NodeBodyEvents) {
     source.on('data', (chunk: Buffer) => this.push(chunk));
     source.on('end', () => this.end());
+    source.on('error', (error) => this.fail(new TypeError('terminated', { cause: error })));
+    // Closed without 'end' (the connection reset or closed mid-body, and Node emitted no error);
+    // after the end or a cancel this changes nothing.
+    source.on('close', () => this.fail(new TypeError('terminated', { cause: new Error('other side closed') })));
   }
 
   /** Next chunk, or done at the end; rejects with the failure. */
@@ -128,6 +140,7 @@ export class NodeBody {
     const waiting = this.waiting;
     this.waiting = undefined;
     waiting?.reject(error);
+    this.events.onDone();
   }
 
   /** Stops reading: the answer is not wanted any more. */
@@ -138,11 +151,8 @@ export class NodeBody {
     const waiting = this.waiting;
     this.waiting = undefined;
     waiting?.resolve({ value: undefined, done: true });
-    this.onCancel();
-  }
-
-  get finished(): boolean {
-    return this.ended || this.failure !== undefined;
+    this.events.onDone();
+    this.events.onCancel();
   }
 
   private push(chunk: Buffer): void {
@@ -164,6 +174,7 @@ export class NodeBody {
     const waiting = this.waiting;
     this.waiting = undefined;
     waiting?.resolve({ value: undefined, done: true });
+    this.events.onDone();
   }
 }
 
