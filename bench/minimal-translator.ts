@@ -3,19 +3,22 @@
 // in Anthropic's shape: no validation, routing, tools, streaming, errors or logging. Run by
 // run.ts in its own process, twice:
 // - UPSTREAM_CLIENT=node-http: the call goes out with node:http, as bytes;
-// - UPSTREAM_CLIENT=openai-sdk: the same call through the openai SDK (over the proxy's own
-//   node:http fetch), as the proxy must make it.
+// - UPSTREAM_CLIENT=openai-sdk: the same call through the openai SDK, made as the proxy makes it
+//   (over the proxy's own node:http fetch, the body as bytes, the headers built once).
 // The gap between the two is what the SDK costs per call, which no proxy built on it can avoid.
 import { Agent, createServer, request, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { createNodeHttpFetch } from '../src/proxy/upstream/node-http-fetch';
+import { reuseRequestHeaders } from '../src/proxy/upstream/sdk-request-headers';
 
 const upstream = new URL(process.env.UPSTREAM ?? ''); // the fake's base URL, with /v1
 const apiKey = process.env.OPENAI_API_KEY ?? '';
 const useSdk = process.env.UPSTREAM_CLIENT === 'openai-sdk';
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 const sdk = new OpenAI({ apiKey, baseURL: upstream.href, maxRetries: 0, fetch: createNodeHttpFetch({ http: agent, https: undefined as never }) });
+reuseRequestHeaders(sdk);
+const JSON_CONTENT = { 'content-type': 'application/json' };
 
 interface AnthropicRequest { max_tokens: number; messages: { role: 'user' | 'assistant'; content: string }[] }
 interface ChatAnswer { id: string; choices: { message: { content: string | null } }[]; usage: { prompt_tokens: number; completion_tokens: number } }
@@ -45,7 +48,9 @@ const server = createServer({ keepAlive: true, noDelay: true }, async (req, res)
   try {
     const anthropic = JSON.parse(await readAll(req)) as AnthropicRequest;
     const chat = { model: 'gpt-5-mini', max_completion_tokens: anthropic.max_tokens, messages: anthropic.messages.map(({ role, content }) => ({ role, content })) };
-    const answer = useSdk ? await sdk.chat.completions.create(chat) as unknown as ChatAnswer : await callWithNodeHttp(chat);
+    const answer = useSdk
+      ? await sdk.post<ChatAnswer>('/chat/completions', { body: Buffer.from(JSON.stringify(chat)), headers: JSON_CONTENT })
+      : await callWithNodeHttp(chat);
     const text = JSON.stringify({
       id: `msg_${answer.id}`, type: 'message', role: 'assistant', model: 'claude-haiku-4-5',
       content: [{ type: 'text', text: answer.choices[0].message.content ?? '' }], stop_reason: 'end_turn', stop_sequence: null,
