@@ -15,6 +15,8 @@
 // BENCH_PROXY_ENV (extra environment for the proxy, "NAME=value NAME2=value"),
 // BENCH_AFTER_LOAD_MS (how long to watch RSS come back after the memory load, default 12000),
 // BENCH_CLI (another build of the headless proxy to measure, e.g. one made from older sources).
+// The proxy also loads bench/event-loop-probe.cjs, which measures, in some phases, how long it
+// holds its thread (inside VS Code: the extension host's).
 // Loopback only; every loop is bounded by a count or a deadline, and a watchdog ends the whole
 // run after 170 s.
 import { copyFileSync, existsSync, mkdirSync, rmSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -77,16 +79,38 @@ async function main(): Promise<void> {
 
   const profileDir = join(ROOT, '.bench', 'profiles');
   if (PROFILE) mkdirSync(profileDir, { recursive: true });
+  const eventLoopFile = join(ROOT, '.bench', `event-loop-${process.pid}.json`);
   const proxy = await startProxy(cli, {
+    BENCH_EVENT_LOOP_FILE: eventLoopFile,
     OPENAI_API_KEY: fakeInfo.apiKey,
     OPENAI_BASE_URL: fakeInfo.url,
     CLAUDE_PROXY_TOKEN: TOKEN,
     CLAUDE_PROXY_LOG: 'warn',
     ...Object.fromEntries((process.env.BENCH_PROXY_ENV ?? '').split(' ').filter(Boolean).map((pair) => pair.split('=', 2) as [string, string])),
-  }, [...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])]);
+  }, [
+    '--require', join(__dirname, 'event-loop-probe.cjs'),
+    ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+  ]);
   children.push(() => proxy.stop());
   runningProxy = proxy;
   const pid = proxy.child.pid!;
+
+  /** Runs `work` while the proxy's probe watches its event loop: how late a 1 ms timer ran there. */
+  async function eventLoopDuring<T>(work: () => Promise<T>): Promise<{ result: T; held: { samples: number; p50: number; p99: number; max: number } }> {
+    rmSync(eventLoopFile, { force: true });
+    process.kill(pid, 'SIGUSR2');
+    await sleep(20);
+    const result = await work();
+    process.kill(pid, 'SIGUSR2');
+    for (let waited = 0; !existsSync(eventLoopFile); waited += 10) {
+      if (waited > 3000) throw new Error('the proxy\'s event-loop probe wrote nothing in 3 s');
+      await sleep(10);
+    }
+    const held = JSON.parse(readFileSync(eventLoopFile, 'utf8'));
+    rmSync(eventLoopFile, { force: true });
+    return { result, held };
+  }
+  results.eventLoop = {};
   results.bundle = {
     kb: statSync(cli).size / 1024,
     minified: !readFileSync(cli, 'utf8').slice(0, 2000).includes('\n  '),
@@ -146,7 +170,7 @@ async function main(): Promise<void> {
     const body = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')).body;
     return { file, body };
   });
-  const largeCases = [];
+  const largeCases: (PairedCase & { file: string })[] = [];
   for (const { file, body } of fixtures) {
     const whole = { ...body };
     delete whole.stream;
@@ -165,7 +189,7 @@ async function main(): Promise<void> {
     const heavy = [json(fixtures[0].body), json(fixtures[2].body)];
     const rssDuring = sampleRss(pid, 50);
     let heavyIndex = 0;
-    const heavyRun = await (async () => {
+    const { result: heavyRun, held: heldUnderStreams } = await eventLoopDuring(async () => {
       const deadline = now() + 3000;
       let ok = 0;
       let errors = 0;
@@ -181,7 +205,8 @@ async function main(): Promise<void> {
         }
       }));
       return { ok, errors };
-    })();
+    });
+    results.eventLoop.streams64 = heldUnderStreams;
     const during = rssDuring.stop();
     // RSS after the load, sampled until it is back within 10 MB of the level before it, or
     // AFTER_LOAD_MS (default 12 s) have passed (see bench/README.md: it does not come back).
@@ -217,7 +242,9 @@ async function main(): Promise<void> {
     const { piped } = await startPassthrough();
     results.latencySmallChatPassthrough = await paired([cases.smallChat], 300, (item) => post(piped, item.direct.path, item.direct.body));
     log('latency: Claude Code requests (01, 02, 03; 76-115 KB, 24 tools), 300 pairs');
-    results.latencyLarge = await paired(largeCases, 300);
+    const large = await eventLoopDuring(() => paired(largeCases, 300));
+    results.latencyLarge = large.result;
+    results.eventLoop.claudeCodeOneAtATime = large.held;
     results.latencyLarge.bodies = largeCases.map((c) => ({ file: c.file, anthropicBytes: c.proxied.length, openaiBytes: c.direct.body.length, path: c.direct.path }));
     log('latency: the same through the proxy over Node\'s fetch (the transport inside VS Code), 150 + 60 pairs');
     const { viaFetch } = await startFetchProxy();
@@ -512,6 +539,9 @@ async function main(): Promise<void> {
       burst13AllDistinctMs: await burst(true),
       errors: countErrors,
     };
+    const heldCounting = await eventLoopDuring(() => burst(true));
+    results.eventLoop.countBurst13 = heldCounting.held;
+    results.countTokens.errors = countErrors;
   }
 
   // ---- 6. tokenizer and extension costs (separate short-lived processes) -----------------------
@@ -698,6 +728,12 @@ function rows(r: Record<string, any>): Row[] {
       target: '<= 100 ms', ok: c.burst13SharedPrefixMs.max <= 100 && c.burst13AllDistinctMs.p50 <= 100 && c.errors === 0, value: c.burst13AllDistinctMs.p50,
     });
   }
+  const held = r.eventLoop ?? {};
+  const heldText = (name: string, stats?: { p99: number; max: number }) => (stats ? `${name} ${stats.p99.toFixed(1)} / ${stats.max.toFixed(1)}` : undefined);
+  const heldParts = [
+    heldText('Claude Code requests one at a time', held.claudeCodeOneAtATime), heldText('64 streams', held.streams64), heldText('count_tokens burst', held.countBurst13),
+  ].filter(Boolean);
+  if (heldParts.length) out.push({ figure: 'thread held (1 ms timer late by, p99 / max ms)', measured: heldParts.join('; '), target: 'report', ok: null });
   const m = r.memory;
   out.push({ figure: 'RSS at listen (headless)', measured: mb(r.startup.rssAtListenMb), target: 'report', ok: null, value: r.startup.rssAtListenMb });
   out.push({ figure: 'RSS idle, tokenizer preloaded (headless)', measured: mb(r.startup.rssIdleMb), target: '<= 60 MB', ok: r.startup.rssIdleMb <= 60, value: r.startup.rssIdleMb });
