@@ -371,3 +371,40 @@ test('the tokenizer is loaded on first use, not on import', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// --- sharing the thread ------------------------------------------------------------------------
+
+/** Distinct prose of about `chars` characters (a seeded generator: the same text every run). */
+function prose(chars: number, seed: number): string {
+  const words = ['proxy', 'stream', 'token', 'editor', 'answer', 'model', 'request', 'schema', 'tool', 'thread', 'count', 'event'];
+  let state = seed;
+  const parts: string[] = [];
+  for (let length = 0; length < chars;) {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    const word = `${words[state % words.length]}${state % 997}`;
+    parts.push(word);
+    length += word.length + 1;
+  }
+  return parts.join(' ');
+}
+
+test('counts take turns and give the thread back while they count: timers and I/O run between slices', async () => {
+  await preloadTokenizer();
+  clearTokenCache();
+  const long = request([{ role: 'user', content: prose(400_000, 7) }]);
+  const short = request([{ role: 'user', content: prose(2_000, 11) }]);
+  const alone = { long: await countInputTokens(long), short: await countInputTokens(short) };
+  clearTokenCache();
+
+  const finished: string[] = [];
+  let turnsOfTheLoop = 0;
+  let longDone = false;
+  const spin = () => { if (!longDone) { turnsOfTheLoop++; setImmediate(spin); } };
+  const counting = countInputTokens(long).then((count) => { longDone = true; finished.push('long'); return count; });
+  const queued = countInputTokens(short).then((count) => { finished.push('short'); return count; });
+  setImmediate(spin);
+  assert.deepEqual({ long: await counting, short: await queued }, alone, 'slicing changes no count');
+  assert.ok(turnsOfTheLoop > 1, `the event loop turned ${turnsOfTheLoop} times while 400 000 characters were counted`);
+  // One count at a time: the short one, asked second, waits for its turn instead of cutting in.
+  assert.deepEqual(finished, ['long', 'short']);
+});

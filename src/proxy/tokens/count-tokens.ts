@@ -73,13 +73,16 @@ let cachedChars = 0;
 // Text is user data: "<|endoftext|>" inside it is plain text for OpenAI, so no special tokens.
 const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 
-function countText(text: string): number {
+/** A count that gives the thread back between pieces: each `yield` is a point where it may. */
+type Counting = Generator<void, number, void>;
+
+function* textTokens(text: string): Counting {
   if (text.length < CACHE_MIN_LENGTH) return text.length === 0 ? 0 : tokenizer!.countTokens(text, PLAIN_TEXT);
   let count = cache.get(text);
   if (count !== undefined) {
     cache.delete(text); // re-insert: the Map's order is the recency order
   } else {
-    count = countPieces(text);
+    count = yield* pieceTokens(text);
     if (text.length > CACHE_MAX_CHARS / 4) return count;
     cachedChars += text.length;
     for (const oldest of cache.keys()) {
@@ -100,7 +103,7 @@ function countText(text: string): number {
 // token or so more per cut: errs high, as this module prefers).
 const MAX_PIECE = 1000;
 
-function countPieces(text: string): number {
+function* pieceTokens(text: string): Counting {
   if (text.length <= MAX_PIECE) return tokenizer!.countTokens(text, PLAIN_TEXT);
   let total = 0;
   for (let start = 0; start < text.length;) {
@@ -112,6 +115,7 @@ function countPieces(text: string): number {
     }
     total += tokenizer!.countTokens(text.slice(start, end), PLAIN_TEXT);
     start = end;
+    yield;
   }
   return total;
 }
@@ -133,30 +137,62 @@ export function clearTokenCache(): void {
   cachedChars = 0;
 }
 
-export async function countInputTokens(request: CountTokensRequest): Promise<number> {
+// Counting is CPU work on the thread the proxy shares, inside VS Code, with every other extension.
+// One count takes a few ms, but Claude Code's /context sends 13 at once, and counted back to back
+// they held the thread for about 50 ms. So counts take turns, one at a time, and the one counting
+// gives the thread back (setImmediate: timers and I/O run first) once it has held it SLICE_MS.
+const SLICE_MS = 2;
+let turn: Promise<unknown> = Promise.resolve();
+let sliceStartedAt = 0;
+let lastStepAt = 0;
+
+export function countInputTokens(request: CountTokensRequest): Promise<number> {
+  const counted = turn.then(() => runInSlices(inputTokens(request)));
+  turn = counted.catch(() => undefined);
+  return counted;
+}
+
+async function runInSlices(counting: Counting): Promise<number> {
   if (!tokenizer) await loadTokenizer();
+  for (;;) {
+    const step = counting.next();
+    if (step.done) return step.value;
+    const at = performance.now();
+    // After a pause the thread was free: a new slice. Otherwise (the count before this one just
+    // ended in this same task) the slice goes on.
+    if (at - lastStepAt > SLICE_MS) sliceStartedAt = at;
+    lastStepAt = at;
+    if (at - sliceStartedAt >= SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStartedAt = lastStepAt = performance.now();
+    }
+  }
+}
+
+function* inputTokens(request: CountTokensRequest): Counting {
   let total = REPLY_PRIMING;
 
   if (request.system !== undefined) {
     const blocks = typeof request.system === 'string' ? [request.system] : request.system.map((b) => b.text);
-    total += PER_MESSAGE + blocks.reduce((sum, text) => sum + countText(text) + 1, 0);
+    total += PER_MESSAGE;
+    for (const text of blocks) total += (yield* textTokens(text)) + 1;
   }
 
   const toolNames = new Map<string, string>();
   for (const message of request.messages) {
     total += PER_MESSAGE;
-    if (typeof message.content === 'string') total += countText(message.content);
-    else for (const block of message.content) total += countBlock(block, toolNames);
+    if (typeof message.content === 'string') total += yield* textTokens(message.content);
+    else for (const block of message.content) total += yield* blockTokens(block, toolNames);
   }
 
   if (request.tools?.length) {
     total += TOOLS_BLOCK;
     for (const tool of request.tools) {
-      total += PER_TOOL + countText(tool.name) + countText(tool.description ?? '');
-      if (tool.input_schema) total += countText(JSON.stringify(tool.input_schema));
+      total += PER_TOOL + (yield* textTokens(tool.name)) + (yield* textTokens(tool.description ?? ''));
+      if (tool.input_schema) total += yield* textTokens(JSON.stringify(tool.input_schema));
     }
   }
-  if (request.tool_choice?.type === 'tool') total += PER_TOOL_CALL + countText(request.tool_choice.name);
+  if (request.tool_choice?.type === 'tool') total += PER_TOOL_CALL + (yield* textTokens(request.tool_choice.name));
 
   return Math.ceil(total * SAFETY_MARGIN);
 }
@@ -170,26 +206,26 @@ export async function estimateUsage(request: CountTokensRequest, outputChars: nu
   return { input: await countInputTokens(request), cached: 0, cacheWrite: 0, output: Math.ceil(outputChars / OUTPUT_CHARS_PER_TOKEN), reasoning: 0 };
 }
 
-function countBlock(block: ContentBlock, toolNames: Map<string, string>): number {
+function* blockTokens(block: ContentBlock, toolNames: Map<string, string>): Counting {
   switch (block.type) {
     case 'text':
-      return countText(block.text) + 1; // +1: a separator if the translation joins text parts
+      return (yield* textTokens(block.text)) + 1; // +1: a separator if the translation joins text parts
     case 'image':
       return countImage(block);
     case 'document':
-      return countDocument(block);
+      return yield* documentTokens(block);
     case 'tool_use':
       toolNames.set(block.id, block.name);
-      return PER_TOOL_CALL + countText(block.name) + countText(JSON.stringify(block.input ?? {}));
+      return PER_TOOL_CALL + (yield* textTokens(block.name)) + (yield* textTokens(JSON.stringify(block.input ?? {})));
     case 'tool_result': {
-      let tokens = PER_TOOL_RESULT + countText(toolNames.get(block.tool_use_id) ?? block.tool_use_id);
+      let tokens = PER_TOOL_RESULT + (yield* textTokens(toolNames.get(block.tool_use_id) ?? block.tool_use_id));
       if (block.is_error) tokens += 3; // a prefix such as "Error: "
-      if (typeof block.content === 'string') return tokens + countText(block.content);
-      for (const part of block.content ?? []) tokens += countBlock(part, toolNames);
+      if (typeof block.content === 'string') return tokens + (yield* textTokens(block.content));
+      for (const part of block.content ?? []) tokens += yield* blockTokens(part, toolNames);
       return tokens;
     }
     case 'thinking':
-      return countText(block.thinking);
+      return yield* textTokens(block.thinking);
     case 'redacted_thinking':
       // Opaque and usually dropped by the translation; if passed on, ~4 base64 chars per token.
       return Math.ceil(block.data.length / 4);
@@ -209,14 +245,14 @@ export const PDF_PAGE_TEXT_TOKENS = 1000;
 // 20 KB, more pages than most PDFs have for their size.
 const PDF_BYTES_PER_UNKNOWN_PAGE = 20_000;
 
-function countDocument(block: DocumentBlock): number {
+function* documentTokens(block: DocumentBlock): Counting {
   const { source } = block;
-  let tokens = PER_DOCUMENT + countText(block.title ?? '');
-  if (source.type === 'text') tokens += countText(source.data);
+  let tokens = PER_DOCUMENT + (yield* textTokens(block.title ?? ''));
+  if (source.type === 'text') tokens += yield* textTokens(source.data);
   else if (source.type === 'url') {
     // Its content is unknown until fetched, which count_tokens must not do: at least one full page.
-    tokens += countText(source.url) + PDF_PAGE_TEXT_TOKENS + PDF_PAGE_IMAGE_TOKENS;
-  } else if (source.media_type.startsWith('text/')) tokens += countText(Buffer.from(source.data, 'base64').toString('utf8'));
+    tokens += (yield* textTokens(source.url)) + PDF_PAGE_TEXT_TOKENS + PDF_PAGE_IMAGE_TOKENS;
+  } else if (source.media_type.startsWith('text/')) tokens += yield* textTokens(Buffer.from(source.data, 'base64').toString('utf8'));
   else tokens += pdfTokens(Buffer.from(source.data, 'base64'));
   return tokens;
 }
