@@ -136,3 +136,12 @@ test('a client with an idempotency header is left to the SDK: every call gets it
   assert.ok(keys.every((key) => typeof key === 'string' && key.length > 0), String(keys));
   assert.notEqual(keys[0], keys[1]);
 });
+
+test('an SDK client without the methods this replaces is left as it is', async () => {
+  const OpenAIClass = await loadOpenAISdk();
+  const client = new OpenAIClass({ apiKey: 'sk-test', maxRetries: 0 });
+  const internals = client as unknown as Record<string, unknown>;
+  internals.buildHeaders = undefined;
+  assert.doesNotThrow(() => reuseRequestHeaders(client));
+  assert.equal(internals.buildHeaders, undefined);
+});

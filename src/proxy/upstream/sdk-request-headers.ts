@@ -38,6 +38,8 @@ export function reuseRequestHeaders(client: OpenAI): void {
   // Providers (Azure, workload identity) rewrite headers per call, and an idempotency header is
   // new on every call: leave such clients alone.
   if (internals._provider || internals._workloadIdentityAuth || internals.idempotencyHeader) return;
+  // An SDK without these methods (a later version, say) keeps its own way.
+  if (typeof internals.buildHeaders !== 'function' || typeof internals.buildBody !== 'function') return;
   const buildHeaders = internals.buildHeaders.bind(client);
   const buildBody = internals.buildBody.bind(client);
   // Keyed by the caller's headers object (the proxy passes one constant object), then by the
