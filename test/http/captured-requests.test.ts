@@ -53,7 +53,30 @@ for (const captured of capturedRequests()) {
       const sent = JSON.stringify(upstream[0].body);
       assert.ok(!sent.includes('x-anthropic-billing-header'), 'billing header dropped');
       assert.ok(!sent.includes('cache_control'), 'Anthropic-only fields are not sent');
-      for (const tool of captured.body.tools ?? []) assert.ok(sent.includes(`"${tool.name}"`), `tool ${tool.name} sent`);
+      assert.deepEqual(upstreamToolNames(upstream[0].body), expectedToolNames(captured.body), 'the tools declared upstream');
+      for (const name of loadedNames(captured.body)) assert.ok(sent.includes(`Tool ${name} is now loaded and can be called.`), `${name}: the reference reads as text`);
     });
   }
+}
+
+/** Tools the model may call: the client tools not deferred, in the client's order, then the
+ *  deferred ones a tool_reference loaded; never a server tool (web_search_…), never a deferred
+ *  tool nothing loaded (Claude Code's DeferredToolPlaceholder). */
+function expectedToolNames(body: any): string[] {
+  const client = (body.tools ?? []).filter((tool: any) => tool.type === undefined || tool.type === 'custom');
+  const deferred = new Map(client.filter((tool: any) => tool.defer_loading).map((tool: any) => [tool.name, tool]));
+  return [
+    ...client.filter((tool: any) => !tool.defer_loading).map((tool: any) => tool.name),
+    ...loadedNames(body).filter((name) => deferred.has(name)),
+  ];
+}
+
+function loadedNames(body: any): string[] {
+  const blocks = body.messages.flatMap((message: any) => (Array.isArray(message.content) ? message.content : []));
+  const inner = blocks.flatMap((block: any) => (block.type === 'tool_result' && Array.isArray(block.content) ? block.content : []));
+  return [...new Set<string>(inner.filter((part: any) => part.type === 'tool_reference').map((part: any) => part.tool_name))];
+}
+
+function upstreamToolNames(body: any): string[] {
+  return (body.tools ?? []).map((tool: any) => tool.function?.name ?? tool.name);
 }

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
-import type { ContentBlock, CountTokensRequest } from '../../src/proxy/request/schema';
+import { declaredTools } from '../../src/proxy/request/deferred-tools';
+import type { ContentBlock, CountTokensRequest, ToolReferenceBlock } from '../../src/proxy/request/schema';
 import { countTokensRequest } from '../../src/proxy/request/schema';
 import {
   clearTokenCache, countInputTokens, IMAGE_MAX_TOKENS, imageTokens, pdfPageCount, preloadTokenizer,
@@ -251,8 +252,9 @@ test('adding a message, a tool, an image or a tool result increases the count', 
 
 function rawText(req: CountTokensRequest): string[] {
   const parts: string[] = [];
-  const block = (b: ContentBlock): void => {
+  const block = (b: ContentBlock | ToolReferenceBlock): void => {
     if (b.type === 'text') parts.push(b.text);
+    else if (b.type === 'tool_reference') parts.push(b.tool_name);
     else if (b.type === 'thinking') parts.push(b.thinking);
     else if (b.type === 'tool_use') parts.push(b.name, JSON.stringify(b.input));
     else if (b.type === 'tool_result') {
@@ -266,7 +268,7 @@ function rawText(req: CountTokensRequest): string[] {
     if (typeof m.content === 'string') parts.push(m.content);
     else m.content.forEach(block);
   }
-  for (const t of req.tools ?? []) parts.push(t.name, t.description ?? '', JSON.stringify(t.input_schema ?? {}));
+  for (const t of declaredTools(req)) parts.push(t.name, t.description ?? '', JSON.stringify(t.input_schema ?? {}));
   return parts;
 }
 

@@ -40,10 +40,17 @@ export const toolUseBlock = z.looseObject({
   cache_control: cacheControl,
 });
 
+/** Claude Code's ToolSearch answers with these: the named deferred tool is now loaded. */
+export const toolReferenceBlock = z.looseObject({
+  type: z.literal('tool_reference'),
+  tool_name: nonEmpty(),
+  cache_control: cacheControl,
+});
+
 export const toolResultBlock = z.looseObject({
   type: z.literal('tool_result'),
   tool_use_id: nonEmpty(),
-  content: z.optional(z.union([z.string(), z.array(z.discriminatedUnion('type', [textBlock, imageBlock, documentBlock]))])),
+  content: z.optional(z.union([z.string(), z.array(z.discriminatedUnion('type', [textBlock, imageBlock, documentBlock, toolReferenceBlock]))])),
   is_error: z.optional(z.boolean()),
   cache_control: cacheControl,
 });
@@ -73,6 +80,7 @@ export const tool = z.looseObject({
   description: z.optional(z.string()),
   input_schema: z.optional(z.record(z.string(), z.unknown())),
   type: z.optional(z.string()),
+  defer_loading: z.optional(z.boolean()),
   cache_control: cacheControl,
 });
 
@@ -125,6 +133,7 @@ export type TextBlock = z.infer<typeof textBlock>;
 export type ImageBlock = z.infer<typeof imageBlock>;
 export type DocumentBlock = z.infer<typeof documentBlock>;
 export type ToolUseBlock = z.infer<typeof toolUseBlock>;
+export type ToolReferenceBlock = z.infer<typeof toolReferenceBlock>;
 export type ToolResultBlock = z.infer<typeof toolResultBlock>;
 export type ThinkingBlock = z.infer<typeof thinkingBlock>;
 export type RedactedThinkingBlock = z.infer<typeof redactedThinkingBlock>;

@@ -6,6 +6,7 @@
 // (pieces tokenized apart can merge differently once joined, schema rendering, framing changes).
 // Erring high is deliberate: an undercount makes Claude Code believe a conversation fits the
 // model's context window when it does not.
+import { declaredTools, toolReferenceText } from '../request/deferred-tools';
 import type { ContentBlock, CountTokensRequest, ImageBlock, DocumentBlock } from '../request/schema';
 import type { UpstreamUsage } from '../response/usage';
 import { readImageSize, type ImageSize } from './image-size';
@@ -185,9 +186,10 @@ function* inputTokens(request: CountTokensRequest): Counting {
     else for (const block of message.content) total += yield* blockTokens(block, toolNames);
   }
 
-  if (request.tools?.length) {
+  const tools = declaredTools(request);
+  if (tools.length > 0) {
     total += TOOLS_BLOCK;
-    for (const tool of request.tools) {
+    for (const tool of tools) {
       total += PER_TOOL + (yield* textTokens(tool.name)) + (yield* textTokens(tool.description ?? ''));
       if (tool.input_schema) total += yield* textTokens(JSON.stringify(tool.input_schema));
     }
@@ -221,7 +223,9 @@ function* blockTokens(block: ContentBlock, toolNames: Map<string, string>): Coun
       let tokens = PER_TOOL_RESULT + (yield* textTokens(toolNames.get(block.tool_use_id) ?? block.tool_use_id));
       if (block.is_error) tokens += 3; // a prefix such as "Error: "
       if (typeof block.content === 'string') return tokens + (yield* textTokens(block.content));
-      for (const part of block.content ?? []) tokens += yield* blockTokens(part, toolNames);
+      for (const part of block.content ?? []) {
+        tokens += part.type === 'tool_reference' ? yield* textTokens(toolReferenceText(part.tool_name)) : yield* blockTokens(part, toolNames);
+      }
       return tokens;
     }
     case 'thinking':

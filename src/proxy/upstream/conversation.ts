@@ -4,8 +4,9 @@
 // interrupted turn) gets a result saying so.
 import { createHash } from 'node:crypto';
 import { invalidRequest } from '../errors';
+import { toolReferenceText } from '../request/deferred-tools';
 import type { ReasoningPayload, ReasoningSigner } from '../response/reasoning-signature';
-import type { ContentBlock, DocumentBlock, ImageBlock, MessagesRequest, ToolResultBlock } from '../request/schema';
+import type { ContentBlock, DocumentBlock, ImageBlock, MessagesRequest, ToolReferenceBlock, ToolResultBlock } from '../request/schema';
 import type { ResolvedRoute } from '../route/match';
 import type { ToolNameMap } from './tools';
 
@@ -30,7 +31,13 @@ type RouteFacts = Pick<ResolvedRoute, 'name' | 'model' | 'files'>;
 export function conversationItems(request: MessagesRequest, names: ToolNameMap, signer: ReasoningSigner, route: RouteFacts): ConversationItem[] {
   const items: ConversationItem[] = [];
   const userPart = (block: ContentBlock, at: string): UserPart => toUserPart(block, at, route);
-  const toolResultParts = (block: ToolResultBlock, at: string): UserPart[] => toToolResultParts(block, at, route);
+  const declared = new Set((request.tools ?? []).map((tool) => tool.name));
+  const referenceText = (block: ToolReferenceBlock, at: string): string => {
+    // As Anthropic does: a reference loads a tool of this request, or it is an error.
+    if (!declared.has(block.tool_name)) throw invalidRequest(`${at}.tool_name: tool_reference names "${block.tool_name}", which is not in tools`);
+    return toolReferenceText(names.upstream(block.tool_name));
+  };
+  const toolResultParts = (block: ToolResultBlock, at: string): UserPart[] => toToolResultParts(block, at, route, referenceText);
   let pendingCalls: string[] = [];
 
   const answerPending = (): void => {
@@ -98,13 +105,16 @@ export function upstreamCallId(id: string): string {
   return `call_${createHash('sha256').update(id).digest('hex').slice(0, 24)}`;
 }
 
-function toToolResultParts(block: ToolResultBlock, at: string, route: RouteFacts): UserPart[] {
+function toToolResultParts(block: ToolResultBlock, at: string, route: RouteFacts, referenceText: (block: ToolReferenceBlock, at: string) => string): UserPart[] {
   const prefix = block.is_error ? 'Error: ' : '';
   if (block.content === undefined || typeof block.content === 'string') {
     const text = block.content ?? '';
     return [{ type: 'text', text: prefix + (text || '(no output)') }];
   }
-  const parts = block.content.map((inner, index) => toUserPart(inner, `${at}.content.${index}`, route));
+  const parts = block.content.map((inner, index): UserPart => {
+    const innerAt = `${at}.content.${index}`;
+    return inner.type === 'tool_reference' ? { type: 'text', text: referenceText(inner, innerAt) } : toUserPart(inner, innerAt, route);
+  });
   if (prefix) parts.unshift({ type: 'text', text: prefix.trim() });
   if (parts.length === 0) parts.push({ type: 'text', text: '(no output)' });
   return parts;

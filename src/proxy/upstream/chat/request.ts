@@ -8,6 +8,7 @@ import type {
 } from 'openai/resources/chat/completions';
 import { invalidRequest } from '../../errors';
 import { callerIdentity, outputTokenLimit, reasoningEffort, systemText } from '../../request/normalize';
+import { declaredTools } from '../../request/deferred-tools';
 import type { MessagesRequest } from '../../request/schema';
 import type { ResolvedRoute } from '../../route/match';
 import type { ReasoningSigner } from '../../response/reasoning-signature';
@@ -88,7 +89,7 @@ export function toChatRequest(request: MessagesRequest, route: ResolvedRoute, na
 }
 
 function addTools(body: ChatRequest, request: MessagesRequest, names: ToolNameMap): void {
-  const tools = (request.tools ?? []).filter(isClientTool);
+  const tools = declaredTools(request).filter(isClientTool);
   const choice = request.tool_choice;
   if (tools.length === 0) return;
   body.tools = tools.map((tool) => ({

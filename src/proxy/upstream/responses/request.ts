@@ -9,6 +9,7 @@ import type {
   ToolChoiceFunction,
 } from 'openai/resources/responses/responses';
 import { callerIdentity, outputTokenLimit, reasoningEffort, systemText, wantsThinking } from '../../request/normalize';
+import { declaredTools } from '../../request/deferred-tools';
 import type { MessagesRequest } from '../../request/schema';
 import type { ResolvedRoute } from '../../route/match';
 import type { ReasoningSigner } from '../../response/reasoning-signature';
@@ -82,7 +83,7 @@ export function toResponsesRequest(request: MessagesRequest, route: ResolvedRout
 }
 
 function addTools(body: ResponsesRequest, request: MessagesRequest, names: ToolNameMap): void {
-  const tools = (request.tools ?? []).filter(isClientTool);
+  const tools = declaredTools(request).filter(isClientTool);
   if (tools.length === 0) return;
   body.tools = tools.map((tool) => ({
     type: 'function',
