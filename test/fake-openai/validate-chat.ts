@@ -123,9 +123,17 @@ function checkTool(tool: unknown, i: number): void {
   if (tool.type === 'custom') return;
   if (tool.type !== 'function') invalidValue(tool.type, ['function', 'custom'], `${at}.type`);
   if (!isObject(tool.function)) missing(`${at}.function`);
+  // Chat functions have no defer_loading (that is the Responses API's tool search) nor other extras.
+  checkKeys(tool, ['type', 'function'], at);
+  checkKeys(tool.function, ['name', 'description', 'parameters', 'strict'], `${at}.function`);
   if (tool.function.name === undefined) missing(`${at}.function.name`);
   checkFunctionName(tool.function.name, `${at}.function.name`);
   checkFunctionParameters(tool.function.name, tool.function.parameters, tool.function.strict === true, `${at}.function.parameters`);
+}
+
+function checkKeys(object: Record<string, unknown>, allowed: string[], at: string): void {
+  const extra = Object.keys(object).find((key) => !allowed.includes(key));
+  if (extra !== undefined) invalid(`Unknown parameter: '${at}.${extra}'.`, `${at}.${extra}`, 'unknown_parameter');
 }
 
 function checkMessage(message: unknown, i: number): void {

@@ -155,6 +155,10 @@ function checkTools(body: Record<string, any>): void {
       checkFunctionName(tool.name, `${at}.name`);
       checkFunctionParameters(tool.name, tool.parameters, tool.strict === true, `${at}.parameters`);
     });
+    // A deferred function needs OpenAI's own tool_search tool (gpt-5.4 and later), which this fake does not model.
+    if (body.tools.some((tool: any) => isObject(tool) && tool.defer_loading === true)) {
+      invalid("Invalid Value: 'tools.defer_loading'. Deferred tools require tools.tool_search.", 'tools', 'invalid_value');
+    }
   }
   const choice = body.tool_choice;
   if (isObject(choice) && choice.type === 'function' && typeof choice.name !== 'string') missing('tool_choice.name');

@@ -443,7 +443,8 @@ const chatCases: [string, ChatBody, number, string | null, string | RegExp][] = 
   ],
   ['function name with a dot', { model: 'gpt-4o', messages: [user('hi')], tools: [{ type: 'function', function: { name: 'mcp.read', parameters: { type: 'object' } } }] }, 400, 'invalid_value', "Invalid 'tools[0].function.name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'."],
   ['function name too long', { model: 'gpt-4o', messages: [user('hi')], tools: [{ type: 'function', function: { name: 'x'.repeat(65), parameters: { type: 'object' } } }] }, 400, 'string_above_max_length', 'Expected a string with maximum length 64, but got a string with length 65 instead.'],
-  ['parameters that are not an object schema', { model: 'gpt-4o', messages: [user('hi')], tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'string' } } }] }, 400, 'invalid_function_parameters', `Invalid schema for function 'f': schema must be a JSON Schema of 'type: "object"', got 'type: "string"'.`],
+  ['parameters that are not an object schema', { model: 'gpt-4o', messages: [user('hi')], tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'string' } } }] }, 400, 'invalid_function_parameters', `Invalid schema for function 'f': schema must be a JSON Schema of 'type: "object"', got 'type: "string"'.`],  ['a deferred function (Chat has no tool search)', { model: 'gpt-4o', messages: [user('hi')], tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' }, defer_loading: true } }] }, 400, 'unknown_parameter', "Unknown parameter: 'tools[0].function.defer_loading'."],
+  ['defer_loading beside the function', { model: 'gpt-4o', messages: [user('hi')], tools: [{ type: 'function', defer_loading: true, function: { name: 'f', parameters: { type: 'object' } } }] }, 400, 'unknown_parameter', "Unknown parameter: 'tools[0].defer_loading'."],
 ];
 
 for (const [name, body, status, code, message] of chatCases) {
@@ -510,7 +511,7 @@ const responsesCases: [string, ResponsesBody, number, string | null, string | Re
   ['call_id longer than 64', { model: 'gpt-5', input: [call('c'.repeat(65)), output('c'.repeat(65))] }, 400, 'string_above_max_length', "Invalid 'input[0].call_id': string too long."],
   ['chat-style tool', { model: 'gpt-5', input: 'hi', tools: [weatherTool] }, 400, 'missing_required_parameter', "Missing required parameter: 'tools[0].name'."],
   ['function name with a space', { model: 'gpt-5', input: 'hi', tools: [{ type: 'function', name: 'read file', parameters: { type: 'object' } }] }, 400, 'invalid_value', "Invalid 'tools[0].name': string does not match pattern."],
-  ['strict schema that is not closed', { model: 'gpt-5', input: 'hi', tools: [{ type: 'function', name: 'f', strict: true, parameters: { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] } }] }, 400, 'invalid_function_parameters', "'additionalProperties' is required to be supplied and to be false."],
+  ['strict schema that is not closed', { model: 'gpt-5', input: 'hi', tools: [{ type: 'function', name: 'f', strict: true, parameters: { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] } }] }, 400, 'invalid_function_parameters', "'additionalProperties' is required to be supplied and to be false."],  ['a deferred function without tool_search', { model: 'gpt-5', input: 'hi', tools: [{ type: 'function', name: 'f', parameters: { type: 'object' }, defer_loading: true }] }, 400, 'invalid_value', "Invalid Value: 'tools.defer_loading'. Deferred tools require tools.tool_search."],
 ];
 
 for (const [name, body, status, code, message] of responsesCases) {
