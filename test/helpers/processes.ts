@@ -61,8 +61,9 @@ export interface ClaudeRun {
   json: any;
 }
 
-/** Runs `claude -p …` headless against a base URL, with a throwaway HOME; bounded in time. */
-export async function runClaude(baseUrl: string, token: string, args: string[], timeoutMs = 90000): Promise<ClaudeRun> {
+/** Runs `claude -p …` headless against a base URL, with a throwaway HOME; bounded in time.
+ *  `env` adds to (or overrides) the CLI's environment. */
+export async function runClaude(baseUrl: string, token: string, args: string[], timeoutMs = 90000, env: Record<string, string> = {}): Promise<ClaudeRun> {
   const home = mkdtempSync(join(tmpdir(), 'claude-home-'));
   const child = spawn(claudeBinary, ['-p', ...args, '--output-format', 'json'], {
     cwd: home,
@@ -77,6 +78,7 @@ export async function runClaude(baseUrl: string, token: string, args: string[], 
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
       // A broken stream must fail the test instead of being hidden by a non-streaming retry.
       CLAUDE_CODE_DISABLE_NONSTREAMING_FALLBACK: '1',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
