@@ -7,8 +7,8 @@ import type {
   ChatCompletionToolChoiceOption,
 } from 'openai/resources/chat/completions';
 import { invalidRequest } from '../../errors';
-import { callerIdentity, outputTokenLimit, reasoningEffort, systemText } from '../../request/normalize';
 import { declaredTools } from '../../request/deferred-tools';
+import { callerIdentity, outputTokenLimit, reasoningEffort, systemText } from '../../request/normalize';
 import type { MessagesRequest } from '../../request/schema';
 import type { ResolvedRoute } from '../../route/match';
 import type { ReasoningSigner } from '../../response/reasoning-signature';

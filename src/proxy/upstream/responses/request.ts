@@ -8,8 +8,8 @@ import type {
   ToolChoiceOptions,
   ToolChoiceFunction,
 } from 'openai/resources/responses/responses';
-import { callerIdentity, outputTokenLimit, reasoningEffort, systemText, wantsThinking } from '../../request/normalize';
 import { declaredTools } from '../../request/deferred-tools';
+import { callerIdentity, outputTokenLimit, reasoningEffort, systemText, wantsThinking } from '../../request/normalize';
 import type { MessagesRequest } from '../../request/schema';
 import type { ResolvedRoute } from '../../route/match';
 import type { ReasoningSigner } from '../../response/reasoning-signature';
