@@ -26,13 +26,14 @@ test('a top-level field the proxy does not know changes nothing and is not sent 
   assert.deepEqual(withField, plain);
 });
 
-test('an unknown block that carries text passes as text: in a user message, in tool_result content, in an assistant message', async () => {
+test('an unknown block that carries text passes as text: in a user message, in tool_result content, in an assistant message, in system', async () => {
   const body = await upstreamBodyOf(ask([
     { role: 'user', content: [{ type: 'text', text: 'run it' }, { type: 'reminder_2027', text: 'user-side text', extra: 1 }] },
     { role: 'assistant', content: [{ type: 'commentary', text: 'assistant-side text' }, { type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'ls' } }] },
     { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'annotated_text', text: 'result-side text' }] }] },
-  ], { tools: [{ name: 'Bash', input_schema: { type: 'object' } }] }));
-  const messages = body.messages;
+  ], { tools: [{ name: 'Bash', input_schema: { type: 'object' } }], system: [{ type: 'text', text: 'Be brief.' }, { type: 'policy_2027', text: 'system-side text' }] }));
+  const [system, ...messages] = body.messages;
+  assert.deepEqual(system, { role: 'system', content: 'Be brief.\n\nsystem-side text' });
   assert.deepEqual(messages[0].content.at(-1), { type: 'text', text: 'user-side text' });
   assert.equal(messages[1].role, 'assistant');
   assert.equal(messages[1].content, 'assistant-side text');
@@ -41,7 +42,7 @@ test('an unknown block that carries text passes as text: in a user message, in t
 });
 
 test('any other unknown block: 400 naming its path and type, nothing sent upstream', async () => {
-  const cases: [unknown[], string][] = [
+  const cases: [unknown[], string, Record<string, unknown>?][] = [
     [[{ role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'hologram', frames: [] }] }],
       'messages.0.content.1.type: unknown block type "hologram" (expected text, image, document, tool_use, tool_result, thinking, redacted_thinking)'],
     [[{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'hologram' }] }] }],
@@ -49,10 +50,11 @@ test('any other unknown block: 400 naming its path and type, nothing sent upstre
     // A known type keeps its strict schema: no fallback to text for a text field of the wrong kind.
     [[{ role: 'user', content: [{ type: 'text', text: 7 }] }], 'messages.0.content.0.text: expected string, received number'],
     [[{ role: 'user', content: [{ type: 'hologram', text: 7 }] }], 'messages.0.content.0.type: unknown block type "hologram"'],
+    [[{ role: 'user', content: 'hi' }], 'system.0.type: unknown block type "hologram" (expected text)', { system: [{ type: 'hologram' }] }],
   ];
   const before = h.fake.requests.length;
-  for (const [messages, expected] of cases) {
-    const response = await post(h.url, '/v1/messages', ask(messages));
+  for (const [messages, expected, extra] of cases) {
+    const response = await post(h.url, '/v1/messages', ask(messages, extra));
     assert.equal(response.status, 400);
     const error = ((await response.json()) as any).error;
     assert.equal(error.type, 'invalid_request_error');

@@ -113,7 +113,7 @@ export const outputConfig = z.looseObject({
   })),
 });
 
-const system = z.union([z.string(), z.array(textBlock)]);
+const system = z.union([z.string(), z.array(orTextBlock(z.discriminatedUnion('type', [textBlock])))]);
 
 export const countTokensRequest = z.looseObject({
   model: nonEmpty(),
