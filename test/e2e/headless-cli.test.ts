@@ -1,7 +1,9 @@
 // `npm start` behaviour: --help, a generated token printed with the export lines, a clear error for a taken port.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startFakeOpenAI } from '../fake-openai';
@@ -116,6 +118,7 @@ test('CLAUDE_PROXY_UPSTREAM_TRANSPORT=fetch serves through the runtime\'s fetch;
     assert.match(text, /"text":"through "[\s\S]*"text":"fetch"[\s\S]*event: message_stop/);
     // undici's fetch adds the fetch standard's sec-fetch-mode header; the node:http fetch does not.
     assert.equal(fake.requests.at(-1)?.headers['sec-fetch-mode'], 'cors');
+    assert.match(String(fake.requests.at(-1)?.headers['user-agent']), /^OpenAI\/JS \d/);
   } finally {
     await proxy.stop();
     await fake.close();
@@ -123,4 +126,32 @@ test('CLAUDE_PROXY_UPSTREAM_TRANSPORT=fetch serves through the runtime\'s fetch;
   const run = spawnSync(process.execPath, [cli], { encoding: 'utf8', timeout: 10000, env: { PATH: process.env.PATH, CLAUDE_PROXY_PORT: '0', CLAUDE_PROXY_TOKEN: 'x-token-12345678', CLAUDE_PROXY_UPSTREAM_TRANSPORT: 'curl' } });
   assert.equal(run.status, 1);
   assert.match(run.stderr, /CLAUDE_PROXY_UPSTREAM_TRANSPORT must be node-http or fetch, not "curl"/);
+});
+
+test('the production bundle (the VSIX\'s) calls OpenAI with the SDK\'s own User-Agent, OpenAI/JS <version>', async () => {
+  // Minified without keepNames the SDK's class name, which the header is built from, is a letter.
+  const outdir = mkdtempSync(join(tmpdir(), 'proxy-production-'));
+  const fake = await startFakeOpenAI();
+  try {
+    const build = spawnSync(process.execPath, ['esbuild.mjs', '--production', `--outdir=${outdir}`], { cwd: projectRoot, encoding: 'utf8', timeout: 60000 });
+    assert.equal(build.status, 0, build.stderr);
+    const token = 'user-agent-test-token-123';
+    for (const transport of ['node-http', 'fetch']) {
+      const proxy = await startHeadlessProxy({ OPENAI_API_KEY: fake.apiKey, OPENAI_BASE_URL: fake.url, CLAUDE_PROXY_TOKEN: token, CLAUDE_PROXY_UPSTREAM_TRANSPORT: transport }, 15000, join(outdir, 'cli.js'));
+      try {
+        fake.script({ kind: 'text', chunks: ['ok'] });
+        const answer = await fetch(`${proxy.url}/v1/messages`, {
+          method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] }),
+        });
+        assert.equal(answer.status, 200, await answer.text());
+        assert.match(String(fake.requests.at(-1)?.headers['user-agent']), /^OpenAI\/JS \d+\.\d+\.\d+$/, transport);
+      } finally {
+        await proxy.stop();
+      }
+    }
+  } finally {
+    await fake.close();
+    rmSync(outdir, { recursive: true, force: true });
+  }
 });

@@ -15,9 +15,9 @@ export interface HeadlessProxy {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `node dist/cli.js` and waits (bounded) for its "listening" line. */
-export async function startHeadlessProxy(env: Record<string, string>, timeoutMs = 15000): Promise<HeadlessProxy> {
-  const child = spawn(process.execPath, [join(projectRoot, 'dist', 'cli.js')], {
+/** Starts `node dist/cli.js` (or another build's cli.js) and waits (bounded) for its "listening" line. */
+export async function startHeadlessProxy(env: Record<string, string>, timeoutMs = 15000, cli = join(projectRoot, 'dist', 'cli.js')): Promise<HeadlessProxy> {
+  const child = spawn(process.execPath, [cli], {
     env: { PATH: process.env.PATH ?? '', CLAUDE_PROXY_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

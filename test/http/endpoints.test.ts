@@ -88,6 +88,11 @@ test('invalid bodies: 400 invalid_request_error naming the field', async () => {
     [{ ...hello, messages: [{ role: 'robot', content: 'x' }] }, /messages\.0\.role/],
     [{ ...hello, thinking: { type: 'enabled' } }, /thinking/],
     [{ ...hello, tool_choice: { type: 'tool' } }, /tool_choice/],
+    // A union names the branch that fits the value, not "Invalid input".
+    [{ ...hello, messages: [{ role: 'user', content: 5 }] }, /^messages\.0\.content: expected string or array, received number$/],
+    [{ ...hello, thinking: { type: 'sometimes' } }, /^thinking\.type: unknown thinking type "sometimes" \(expected enabled, adaptive, disabled\)$/],
+    [{ ...hello, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'ftp' } }] }] }, /^messages\.0\.content\.0\.source\.type: unknown source type "ftp" \(expected base64, url\)$/],
+    [{ ...hello, messages: [{ role: 'user', content: [{ text: 'no type' }] }] }, /^messages\.0\.content\.0\.type: block type missing \(expected text, /],
   ];
   for (const [body, field] of cases) {
     const response = await post(h.url, '/v1/messages', body);

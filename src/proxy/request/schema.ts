@@ -1,6 +1,7 @@
 // Zod schemas for the Anthropic Messages API requests the proxy accepts.
 // Lenient where Anthropic is lenient (unknown fields pass through: Claude Code adds new
-// ones often), strict where a wrong shape would make the translation wrong.
+// ones often), strict where a wrong shape would make the translation wrong. The policy for what
+// Claude Code adds next is in the README ("Fields and blocks the proxy does not know").
 // zod/mini's functional API (z.optional(x) for x.optional(), ...): a fraction of the classic
 // API's code to load when the extension starts.
 import * as z from 'zod/mini';
@@ -32,6 +33,20 @@ export const documentBlock = z.looseObject({
   cache_control: cacheControl,
 });
 
+/** A block of a type the union does not know passes as a text block when it carries text (a string
+ *  `text`): text is what a model can use of it. Any other unknown type fails the union, which
+ *  validation.ts reports as `unknown block type "…"`. The known types are the union's own, so a
+ *  type added to it keeps its strict schema. */
+function orTextBlock<const Union extends z.ZodMiniDiscriminatedUnion>(union: Union) {
+  const known = union._zod.propValues.type;
+  const asText = (block: unknown): unknown => {
+    if (block === null || typeof block !== 'object') return block;
+    const { type, text } = block as { type?: unknown; text?: unknown };
+    return typeof type === 'string' && typeof text === 'string' && !known.has(type) ? { ...block, type: 'text' } : block;
+  };
+  return z.pipe(z.transform(asText), union);
+}
+
 export const toolUseBlock = z.looseObject({
   type: z.literal('tool_use'),
   id: nonEmpty(),
@@ -50,7 +65,7 @@ export const toolReferenceBlock = z.looseObject({
 export const toolResultBlock = z.looseObject({
   type: z.literal('tool_result'),
   tool_use_id: nonEmpty(),
-  content: z.optional(z.union([z.string(), z.array(z.discriminatedUnion('type', [textBlock, imageBlock, documentBlock, toolReferenceBlock]))])),
+  content: z.optional(z.union([z.string(), z.array(orTextBlock(z.discriminatedUnion('type', [textBlock, imageBlock, documentBlock, toolReferenceBlock])))])),
   is_error: z.optional(z.boolean()),
   cache_control: cacheControl,
 });
@@ -66,9 +81,9 @@ export const redactedThinkingBlock = z.looseObject({
   data: z.string(),
 });
 
-export const contentBlock = z.discriminatedUnion('type', [
+export const contentBlock = orTextBlock(z.discriminatedUnion('type', [
   textBlock, imageBlock, documentBlock, toolUseBlock, toolResultBlock, thinkingBlock, redactedThinkingBlock,
-]);
+]));
 
 export const message = z.looseObject({
   role: z.enum(['user', 'assistant', 'system']),
@@ -106,7 +121,7 @@ export const outputConfig = z.looseObject({
   })),
 });
 
-const system = z.union([z.string(), z.array(textBlock)]);
+const system = z.union([z.string(), z.array(orTextBlock(z.discriminatedUnion('type', [textBlock])))]);
 
 export const countTokensRequest = z.looseObject({
   model: nonEmpty(),

@@ -1,7 +1,7 @@
 // Runs a real VS Code (code-server from npm, installed by test/vscode/setup.sh) bound to
 // 127.0.0.1, isolated from the machine's HOME, and drives it with Playwright + Debian chromium.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -204,6 +204,21 @@ export function buildForTests(): { suite: string } {
   run(['esbuild.mjs']);
   run([join(ROOT, 'test', 'vscode', 'build-suite.mjs')]);
   return { suite: join(ROOT, 'out', 'vscode-suite', 'index') };
+}
+
+/** The extension's log as VS Code writes it to disk (the "Claude Proxy" output channel, under
+ *  logs/<session>/exthost<N>/<extension id>/): state to wait on, where a toast may never show. */
+export function extensionLog(server: Pick<CodeServer, 'userDataDir'>): string {
+  const { publisher, name } = readJson<{ publisher: string; name: string }>(join(ROOT, 'package.json'))!;
+  const logs = join(server.userDataDir, 'logs');
+  const files: string[] = [];
+  for (const session of existsSync(logs) ? readdirSync(logs).sort() : []) {
+    for (const host of readdirSync(join(logs, session)).filter((entry) => entry.startsWith('exthost')).sort()) {
+      const file = join(logs, session, host, `${publisher}.${name}`, 'Claude Proxy.log');
+      if (existsSync(file)) files.push(file);
+    }
+  }
+  return files.map((file) => readFileSync(file, 'utf8')).join('');
 }
 
 export function readJson<T>(path: string): T | undefined {

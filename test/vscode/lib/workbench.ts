@@ -111,9 +111,10 @@ export async function showNotificationCenter(page: Page): Promise<void> {
 
 export async function waitForNotification(page: Page, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
   let last = '';
-  await showNotificationCenter(page);
   try {
     return await waitFor(`a notification matching ${pattern}`, async () => {
+      // Again on every poll: a key press or a busy workbench can close the center.
+      await showNotificationCenter(page);
       last = await notificationsText(page);
       return pattern.test(last) ? last : '';
     }, timeoutMs, 500);
