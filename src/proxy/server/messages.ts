@@ -6,12 +6,13 @@ import type { ServerResponse } from 'node:http';
 import type OpenAI from 'openai';
 import { openAIApis, type OpenAIApi, type Translation } from '../apis';
 import { AnthropicError } from '../errors';
-import { wantsThinking } from '../request/normalize';
+import { callerIdentity, thinkingDisplay, type ThinkingDisplay } from '../request/normalize';
 import { messagesRequest, type MessagesRequest } from '../request/schema';
 import type { ResolvedRoute } from '../route/match';
 import { ResponseAssembler } from '../response/assembler';
 import type { EventSink } from '../response/events';
 import { randomMessageId } from '../response/ids';
+import { reasoningMemoryKey, type KeepReasoning, type RecallReasoning } from '../response/reasoning-memory';
 import { MessageCollector } from '../response/message-collector';
 import { SseWriter } from '../response/sse-writer';
 import { noUsage, type UpstreamUsage } from '../response/usage';
@@ -45,7 +46,9 @@ interface Accepted {
   model: string;
   stream: boolean;
   stopSequences: string[] | undefined;
-  showThinking: boolean;
+  thinking: ThinkingDisplay;
+  /** The hashed caller id that scopes the reasoning memory's keys. */
+  caller: string | undefined;
   names: ToolNameMap;
 }
 
@@ -56,9 +59,10 @@ export async function handleMessages(raw: Buffer, response: ServerResponse, cont
   const errorContext = errorContextFor(context, accepted.route.model, reread);
   const translation = (sink: EventSink): Translation => ({
     assembler: new ResponseAssembler(sink, {
-      messageId: randomMessageId(), model: accepted.model, stopSequences: accepted.stopSequences, showThinking: accepted.showThinking,
+      messageId: randomMessageId(), model: accepted.model, stopSequences: accepted.stopSequences, thinking: accepted.thinking,
     }),
     signer: context.signer,
+    keepReasoning: keepsReasoning(accepted.route, accepted.thinking) ? keepReasoning(context, accepted.caller) : undefined,
     clientToolName: (name) => accepted.names.client(name),
     estimateUsage: (outputChars) => estimateUsage(reread(), outputChars),
   });
@@ -131,9 +135,26 @@ async function openUpstream(raw: Buffer, context: ProxyContext, record: RequestR
     model: request.model,
     stream: request.stream === true,
     stopSequences: request.stop_sequences,
-    showThinking: wantsThinking(request),
+    thinking: thinkingDisplay(request),
+    caller: callerIdentity(request.metadata?.user_id).safetyIdentifier,
     names,
   };
+}
+
+/** Whether the proxy keeps the answer's encrypted reasoning: only the Responses API (store:
+ *  false) sends it, and only a client that shows no thinking gets no block to carry it. */
+function keepsReasoning(route: ResolvedRoute, thinking: ThinkingDisplay): boolean {
+  return route.api === 'responses' && route.reasoning && thinking === 'none';
+}
+
+function keepReasoning(context: ProxyContext, caller: string | undefined): KeepReasoning {
+  return (callId, payloads) => context.reasoningMemory.remember(reasoningMemoryKey(caller, callId), payloads);
+}
+
+function recallReasoning(context: ProxyContext, request: MessagesRequest): RecallReasoning | undefined {
+  if (context.reasoningMemory.size === 0) return undefined;
+  const caller = callerIdentity(request.metadata?.user_id).safetyIdentifier;
+  return (callId) => context.reasoningMemory.recall(reasoningMemoryKey(caller, callId));
 }
 
 /** What an upstream error message names; the prompt's tokens are counted only if the error needs them. */
@@ -161,7 +182,7 @@ async function openFirstAvailable(
     record.api = route.api;
     // Each route gets a fresh signal: the one before it may have been ended by the idle watchdog.
     if (index > 0) call.nextAttempt();
-    const upstreamBody = api.buildRequest(request, route, names, context.signer);
+    const upstreamBody = api.buildRequest(request, route, names, context.signer, recallReasoning(context, request));
     const onRetry = (attemptNumber: number, error: unknown) =>
       context.logger.warn(`retrying ${route.model} (attempt ${attemptNumber + 1}): ${(error as Error).message}`);
     if (request.stream === true) call.watchIdle(); // a stream's idle limit covers waiting for its headers too
