@@ -12,7 +12,7 @@ import type { ResolvedRoute } from '../route/match';
 import { ResponseAssembler } from '../response/assembler';
 import type { EventSink } from '../response/events';
 import { randomMessageId } from '../response/ids';
-import { reasoningMemoryKey, type KeepReasoning, type RecallReasoning } from '../response/reasoning-memory';
+import type { KeepReasoning, RecallReasoning } from '../response/reasoning-memory';
 import { MessageCollector } from '../response/message-collector';
 import { SseWriter } from '../response/sse-writer';
 import { noUsage, type UpstreamUsage } from '../response/usage';
@@ -148,13 +148,13 @@ function keepsReasoning(route: ResolvedRoute, thinking: ThinkingDisplay): boolea
 }
 
 function keepReasoning(context: ProxyContext, caller: string | undefined): KeepReasoning {
-  return (callId, payloads) => context.reasoningMemory.remember(reasoningMemoryKey(caller, callId), payloads);
+  return (callId, payloads) => context.reasoningMemory.remember(callId, caller, payloads);
 }
 
 function recallReasoning(context: ProxyContext, request: MessagesRequest): RecallReasoning | undefined {
   if (context.reasoningMemory.size === 0) return undefined;
   const caller = callerIdentity(request.metadata?.user_id).safetyIdentifier;
-  return (callId) => context.reasoningMemory.recall(reasoningMemoryKey(caller, callId));
+  return (callId) => context.reasoningMemory.recall(callId, caller);
 }
 
 /** What an upstream error message names; the prompt's tokens are counted only if the error needs them. */
