@@ -101,3 +101,9 @@ test('kept reasoning is replayed only for the caller it came from', async () => 
   const input = await toolLoop(true, 'user-a', 'user-b');
   assert.ok(!input.some((item) => item.type === 'reasoning'));
 });
+
+test('a display Anthropic does not have is a 400 naming the field', async () => {
+  const response = await post(h.url, '/v1/messages', ask(RESPONSES_MODEL, { thinking: { type: 'adaptive', display: 'full' } }));
+  assert.equal(response.status, 400);
+  assert.match((await response.json() as any).error.message, /thinking/);
+});
