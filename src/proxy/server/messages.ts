@@ -47,8 +47,8 @@ interface Accepted {
   stream: boolean;
   stopSequences: string[] | undefined;
   thinking: ThinkingDisplay;
-  /** The hashed caller id that scopes the reasoning memory's keys. */
-  caller: string | undefined;
+  /** Set when the proxy keeps the answer's encrypted reasoning (reasoning-memory.ts). */
+  keepReasoning: KeepReasoning | undefined;
   names: ToolNameMap;
 }
 
@@ -62,7 +62,7 @@ export async function handleMessages(raw: Buffer, response: ServerResponse, cont
       messageId: randomMessageId(), model: accepted.model, stopSequences: accepted.stopSequences, thinking: accepted.thinking,
     }),
     signer: context.signer,
-    keepReasoning: keepsReasoning(accepted.route, accepted.thinking) ? keepReasoning(context, accepted.caller) : undefined,
+    keepReasoning: accepted.keepReasoning,
     clientToolName: (name) => accepted.names.client(name),
     estimateUsage: (outputChars) => estimateUsage(reread(), outputChars),
   });
@@ -128,6 +128,7 @@ async function openUpstream(raw: Buffer, context: ProxyContext, record: RequestR
     throw await failure(error, call, errorContextFor(context, record.openaiModel ?? primary.model, () => request));
   }
   if (captureBodies) record.exchange = { request: body, upstreamRequest: attempt.upstreamBody, response: undefined };
+  const display = thinkingDisplay(request);
   return {
     route: attempt.route,
     api: attempt.api,
@@ -135,8 +136,8 @@ async function openUpstream(raw: Buffer, context: ProxyContext, record: RequestR
     model: request.model,
     stream: request.stream === true,
     stopSequences: request.stop_sequences,
-    thinking: thinkingDisplay(request),
-    caller: callerIdentity(request.metadata?.user_id).safetyIdentifier,
+    thinking: display,
+    keepReasoning: keepsReasoning(attempt.route, display) ? keepReasoning(context, request) : undefined,
     names,
   };
 }
@@ -147,10 +148,13 @@ function keepsReasoning(route: ResolvedRoute, thinking: ThinkingDisplay): boolea
   return route.api === 'responses' && route.reasoning && thinking === 'none';
 }
 
-function keepReasoning(context: ProxyContext, caller: string | undefined): KeepReasoning {
+/** The memory binds reasoning to the caller's hashed metadata.user_id (hashed only when used). */
+function keepReasoning(context: ProxyContext, request: MessagesRequest): KeepReasoning {
+  const caller = callerIdentity(request.metadata?.user_id).safetyIdentifier;
   return (callId, payloads) => context.reasoningMemory.remember(callId, caller, payloads);
 }
 
+/** None while the memory is empty: then a request pays nothing for it. */
 function recallReasoning(context: ProxyContext, request: MessagesRequest): RecallReasoning | undefined {
   if (context.reasoningMemory.size === 0) return undefined;
   const caller = callerIdentity(request.metadata?.user_id).safetyIdentifier;
