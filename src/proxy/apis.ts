@@ -3,6 +3,7 @@
 import type OpenAI from 'openai';
 import type { MessagesRequest } from './request/schema';
 import type { ResolvedRoute } from './route/match';
+import type { KeepReasoning, RecallReasoning } from './response/reasoning-memory';
 import type { ReasoningSigner } from './response/reasoning-signature';
 import type { ResponseAssembler } from './response/assembler';
 import type { UpstreamUsage, UsageEstimator } from './response/usage';
@@ -22,10 +23,13 @@ export interface Translation {
   signer: ReasoningSigner;
   clientToolName: (upstreamName: string) => string;
   estimateUsage?: UsageEstimator;
+  /** Set when no thinking block will carry the encrypted reasoning (Responses API only). */
+  keepReasoning?: KeepReasoning;
 }
 
 export interface OpenAIApi {
-  buildRequest(request: MessagesRequest, route: ResolvedRoute, names: ToolNameMap, signer: ReasoningSigner): object;
+  /** `recall` gives the reasoning the proxy kept for a tool call; Chat Completions cannot send it. */
+  buildRequest(request: MessagesRequest, route: ResolvedRoute, names: ToolNameMap, signer: ReasoningSigner, recall?: RecallReasoning): object;
   /** Resolves once OpenAI accepted the call (status 200, headers in); the body streams after. */
   openStream(client: OpenAI, body: object, signal: AbortSignal): Promise<AsyncIterable<unknown>>;
   translateStream(stream: AsyncIterable<unknown>, translation: Translation): Promise<UpstreamUsage>;

@@ -2,6 +2,7 @@
 import { messagesRequest, type MessagesRequest } from '../../src/proxy/request/schema';
 import { RouteTable, type ResolvedRoute } from '../../src/proxy/route/match';
 import { defaultRouteTable, parseRouteTable, type RouteConfig } from '../../src/proxy/route/table';
+import type { RecallReasoning } from '../../src/proxy/response/reasoning-memory';
 import { ReasoningSigner } from '../../src/proxy/response/reasoning-signature';
 import { toChatRequest } from '../../src/proxy/upstream/chat/request';
 import { toResponsesRequest } from '../../src/proxy/upstream/responses/request';
@@ -24,6 +25,6 @@ export function chat(body: MessagesRequest, r: ResolvedRoute = route({ api: 'cha
   return toChatRequest(body, r, new ToolNameMap(body), testSigner);
 }
 
-export function responses(body: MessagesRequest, r: ResolvedRoute = route({ api: 'responses', model: 'gpt-5-codex' })) {
-  return toResponsesRequest(body, r, new ToolNameMap(body), testSigner);
+export function responses(body: MessagesRequest, r: ResolvedRoute = route({ api: 'responses', model: 'gpt-5-codex' }), recall?: RecallReasoning) {
+  return toResponsesRequest(body, r, new ToolNameMap(body), testSigner, recall);
 }

@@ -110,26 +110,28 @@ test('reasoning on the Responses API: thinking with a signature that carries the
 
 test('a reasoning item without summary comes back as redacted_thinking and still round-trips', async () => {
   h.fake.script({ kind: 'reasoning', summary: [], encrypted: 'enc-blob-2', then: { kind: 'text', chunks: ['Hi.'] } });
-  const first = await h.anthropic.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 2000, messages: [{ role: 'user', content: 'q' }] });
+  const thinking = { type: 'enabled', budget_tokens: 1024 } as const;
+  const first = await h.anthropic.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 2000, thinking, messages: [{ role: 'user', content: 'q' }] });
   assert.equal(first.content[0].type, 'redacted_thinking');
   h.fake.script({ kind: 'text', chunks: ['ok'] });
-  await h.anthropic.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 2000, messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: first.content as any }, { role: 'user', content: 'again' }] });
+  await h.anthropic.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 2000, thinking, messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: first.content as any }, { role: 'user', content: 'again' }] });
   assert.ok(JSON.stringify(h.fake.requests.at(-1)!.body.input).includes('enc-blob-2'));
 });
 
 test('chat reasoning_content streams as thinking', async () => {
   h.fake.script({ kind: 'reasoning', summary: ['Hmm.'], then: { kind: 'text', chunks: ['Yes.'] } });
-  const message = await h.anthropic.messages.stream({ model: 'claude-haiku-4-5', max_tokens: 2000, messages: [{ role: 'user', content: 'q' }] }).finalMessage();
+  const message = await h.anthropic.messages.stream({ model: 'claude-haiku-4-5', max_tokens: 2000, thinking: { type: 'adaptive' }, messages: [{ role: 'user', content: 'q' }] }).finalMessage();
   assert.deepEqual(message.content.map((block: any) => block.type), ['thinking', 'text']);
   assert.equal((message.content[0] as any).thinking, 'Hmm.');
 });
 
 test('thinking disabled: the lowest effort the model takes, no summaries asked, no thinking blocks returned', async () => {
   const cases = [
-    { model: 'claude-sonnet-4-5', effort: (body: any) => body.reasoning?.effort, lowest: 'low' }, // gpt-5-codex has no "minimal"
-    { model: 'claude-haiku-4-5', effort: (body: any) => body.reasoning_effort, lowest: 'minimal' }, // gpt-5-mini
+    // gpt-5-codex has no "minimal"; its encrypted reasoning is asked for the proxy to keep (reasoning-memory.ts)
+    { model: 'claude-sonnet-4-5', effort: (body: any) => body.reasoning?.effort, lowest: 'low', include: ['reasoning.encrypted_content'] },
+    { model: 'claude-haiku-4-5', effort: (body: any) => body.reasoning_effort, lowest: 'minimal', include: undefined }, // gpt-5-mini
   ];
-  for (const { model, effort, lowest } of cases) {
+  for (const { model, effort, lowest, include } of cases) {
     // Even if the upstream reasons aloud (Chat servers stream reasoning_content regardless), the client asked for none.
     h.fake.script({ kind: 'reasoning', summary: ['Private musing.'], encrypted: 'enc-disabled', then: { kind: 'text', chunks: ['Plain answer.'] } });
     const message = await h.anthropic.messages.stream({ model, max_tokens: 200, thinking: { type: 'disabled' }, messages: [{ role: 'user', content: 'q' }] }).finalMessage();
@@ -138,7 +140,7 @@ test('thinking disabled: the lowest effort the model takes, no summaries asked, 
     const upstream = h.fake.requests.at(-1)!.body;
     assert.equal(effort(upstream), lowest, model);
     assert.equal(upstream.reasoning?.summary, undefined, `${model}: no reasoning summary asked for`);
-    assert.equal(upstream.include, undefined, `${model}: no encrypted reasoning asked for`);
+    assert.deepEqual(upstream.include, include, model);
   }
 });
 

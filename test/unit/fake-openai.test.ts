@@ -219,6 +219,19 @@ test('responses: reasoning summary and encrypted content, replayable in the stat
   });
 });
 
+test('responses: an issued reasoning item replayed without a function_call or assistant message after it is refused', async () => {
+  await withFake(async (fake, client) => {
+    const base = { model: 'gpt-5', store: false, include: ['reasoning.encrypted_content' as const] };
+    fake.script({ kind: 'reasoning', summary: [], then: { kind: 'text', chunks: ['ok'] } });
+    const reasoning = (await client.responses.create({ ...base, input: 'hi' })).output[0];
+    assert.ok(reasoning.type === 'reasoning' && reasoning.encrypted_content);
+    const item = { type: 'reasoning', summary: [], encrypted_content: reasoning.encrypted_content };
+    const message = "Item 'input[1]' of type 'reasoning' was provided without its required following item.";
+    await rejects(client.responses.create({ ...base, input: [{ role: 'user', content: 'hi' }, item, { role: 'user', content: 'again' }] as never }), 400, null, message);
+    await rejects(client.responses.create({ ...base, input: [{ role: 'user', content: 'hi' }, item] as never }), 400, null, message);
+  });
+});
+
 test('responses: no summary unless reasoning.summary asked for; no encrypted content unless included', async () => {
   await withFake(async (fake, client) => {
     fake.script({ kind: 'reasoning', summary: ['hidden'], then: { kind: 'text', chunks: ['ok'] } });

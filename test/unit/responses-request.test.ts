@@ -9,7 +9,32 @@ test('instructions from system, stateless store, encrypted reasoning asked for',
   assert.equal(body.instructions, 'Sys.');
   assert.equal(body.store, false);
   assert.deepEqual(body.include, ['reasoning.encrypted_content']);
-  assert.deepEqual(body.reasoning, { summary: 'auto' });
+});
+
+test('a reasoning summary only when the client shows it; the encrypted reasoning always', () => {
+  const asked = (thinking: MessagesRequest['thinking']) => {
+    const body = responses(request({ thinking }));
+    return { reasoning: body.reasoning, include: body.include };
+  };
+  const encrypted = ['reasoning.encrypted_content'];
+  assert.deepEqual(asked(undefined), { reasoning: undefined, include: encrypted }, 'no thinking asked: no summary, the model\'s default effort');
+  assert.deepEqual(asked({ type: 'adaptive', display: 'omitted' }), { reasoning: { effort: 'medium' }, include: encrypted }, 'Claude Code 2.1.332: no summary');
+  assert.deepEqual(asked({ type: 'enabled', budget_tokens: 2000, display: 'omitted' }), { reasoning: { effort: 'low' }, include: encrypted });
+  assert.deepEqual(asked({ type: 'adaptive', display: 'summarized' }), { reasoning: { summary: 'auto', effort: 'medium' }, include: encrypted });
+  assert.deepEqual(asked({ type: 'enabled', budget_tokens: 2000 }), { reasoning: { summary: 'auto', effort: 'low' }, include: encrypted });
+});
+
+test('reasoning the proxy kept for a tool call goes back just before that call', () => {
+  const kept = { encrypted: 'ENC-K', summary: [] };
+  const body = responses(request({
+    messages: [
+      { role: 'user', content: 'look' },
+      { role: 'assistant', content: [{ type: 'text', text: 'ok' }, { type: 'tool_use', id: 'call_a', name: 'Read', input: {} }, { type: 'tool_use', id: 'call_b', name: 'Read', input: {} }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_a', content: 'a' }, { type: 'tool_result', tool_use_id: 'call_b', content: 'b' }] },
+    ],
+  }), undefined, (callId) => (callId === 'call_a' ? [kept] : undefined));
+  assert.deepEqual((body.input as any[]).map((item) => item.type ?? item.role), ['user', 'assistant', 'reasoning', 'function_call', 'function_call', 'function_call_output', 'function_call_output']);
+  assert.deepEqual((body.input as any[])[2], { type: 'reasoning', summary: [], encrypted_content: 'ENC-K' });
 });
 
 test('tool calls and outputs share call ids; images in tool results stay in the output', () => {
@@ -90,10 +115,9 @@ test('thinking adaptive alone asks for medium effort, with summaries', () => {
   assert.deepEqual(responses(request({ thinking: { type: 'adaptive' } })).reasoning, { summary: 'auto', effort: 'medium' });
 });
 
-test('thinking disabled: the lowest effort the model takes, and neither summaries nor encrypted reasoning', () => {
+test('thinking disabled: the lowest effort the model takes, no summaries', () => {
   const body = responses(request({ thinking: { type: 'disabled' } }));
   assert.deepEqual(body.reasoning, { effort: 'low' }, 'gpt-5-codex takes low, medium, high');
-  assert.equal(body.include, undefined);
   assert.deepEqual(responses(request({ thinking: { type: 'disabled' } }), route({ api: 'responses', model: 'gpt-5.1' })).reasoning, { effort: 'none' });
   assert.deepEqual(responses(request({ thinking: { type: 'disabled' } }), route({ api: 'responses', model: 'gpt-5' })).reasoning, { effort: 'minimal' });
 });

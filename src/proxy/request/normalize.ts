@@ -70,9 +70,16 @@ export function reasoningEffort(request: MessagesRequest, route: ResolvedRoute):
   return fitEffort('high', accepted);
 }
 
-/** Whether the client wants to see the model's reasoning: not when it turned thinking off. */
-export function wantsThinking(request: MessagesRequest): boolean {
-  return request.thinking?.type !== 'disabled';
+/** What the client gets of the model's reasoning, as Anthropic's API does it: thinking blocks only
+ *  when thinking is enabled or adaptive (a request without `thinking` gets none, so code reading
+ *  content[0].text finds the text), their summary text unless `display` is "omitted" (then the
+ *  blocks come with an empty `thinking` and only their signature). */
+export type ThinkingDisplay = 'summarized' | 'omitted' | 'none';
+
+export function thinkingDisplay(request: Pick<MessagesRequest, 'thinking'>): ThinkingDisplay {
+  const thinking = request.thinking;
+  if (thinking?.type !== 'enabled' && thinking?.type !== 'adaptive') return 'none';
+  return thinking.display === 'omitted' ? 'omitted' : 'summarized';
 }
 
 /** The accepted effort nearest to the one wanted (the higher on a tie). For a model of unknown

@@ -106,9 +106,12 @@ export const toolChoice = z.discriminatedUnion('type', [
   z.object({ type: z.literal('none') }),
 ]);
 
+/** Whether thinking blocks carry the summary ("summarized") or come empty with only their signature. */
+const thinkingDisplay = z.nullish(z.enum(['summarized', 'omitted']));
+
 export const thinking = z.discriminatedUnion('type', [
-  z.looseObject({ type: z.literal('enabled'), budget_tokens: z.number().check(z.int(), z.nonnegative()) }),
-  z.looseObject({ type: z.literal('adaptive') }),
+  z.looseObject({ type: z.literal('enabled'), budget_tokens: z.number().check(z.int(), z.nonnegative()), display: thinkingDisplay }),
+  z.looseObject({ type: z.literal('adaptive'), display: thinkingDisplay }),
   z.looseObject({ type: z.literal('disabled') }),
 ]);
 

@@ -1,6 +1,7 @@
 // Turns what an upstream answer says (text, reasoning, tool calls, the end) into Anthropic's
 // event sequence, whichever OpenAI API produced it. A small state machine: at most one content
 // block is open at a time, indices grow by one per block, and empty text blocks are never sent.
+import type { ThinkingDisplay } from '../request/normalize';
 import type { AnthropicUsage, EventSink, StopReason } from './events';
 import { StopSequenceCutter } from './stop-sequences';
 import { UpstreamAnswerError } from './upstream-answer-error';
@@ -12,8 +13,8 @@ export interface AssemblerOptions {
   /** The Claude model name the client asked for: Claude Code expects it back. */
   model: string;
   stopSequences?: readonly string[];
-  /** False when the client disabled thinking: reasoning the upstream still sends is not shown. */
-  showThinking?: boolean;
+  /** What the client sees of the reasoning (normalize.ts); "summarized" when not given. */
+  thinking?: ThinkingDisplay;
 }
 
 export class ResponseAssembler {
@@ -39,6 +40,10 @@ export class ResponseAssembler {
    *  when the upstream reports none. */
   get receivedOutputChars(): number {
     return this.outputChars;
+  }
+
+  private get display(): ThinkingDisplay {
+    return this.options.thinking ?? 'summarized';
   }
 
   get hasStarted(): boolean {
@@ -71,21 +76,23 @@ export class ResponseAssembler {
   thinking(delta: string): void {
     if (this.stoppedBySequence || checkString(delta, 'reasoning').length === 0) return;
     this.outputChars += delta.length;
-    if (this.options.showThinking === false) return;
+    if (this.display !== 'summarized') return;
     this.ensureBlock('thinking');
     this.sink.emit({ type: 'content_block_delta', index: this.nextIndex - 1, delta: { type: 'thinking_delta', thinking: delta } });
   }
 
   /** Closes the thinking block with its signature; opens an empty one if no text came. */
   thinkingSignature(signature: string): void {
-    if (this.stoppedBySequence || this.options.showThinking === false) return;
+    if (this.stoppedBySequence || this.display === 'none') return;
     this.ensureBlock('thinking');
     this.sink.emit({ type: 'content_block_delta', index: this.nextIndex - 1, delta: { type: 'signature_delta', signature } });
     this.closeBlock();
   }
 
   redactedThinking(data: string): void {
-    if (this.stoppedBySequence || this.options.showThinking === false) return;
+    if (this.stoppedBySequence || this.display === 'none') return;
+    // With display "omitted" Anthropic sends every thinking block as an empty one with a signature.
+    if (this.display === 'omitted') return this.thinkingSignature(data);
     this.closeBlock();
     this.start();
     this.sink.emit({ type: 'content_block_start', index: this.nextIndex, content_block: { type: 'redacted_thinking', data } });

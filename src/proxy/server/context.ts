@@ -1,5 +1,6 @@
 // What every endpoint handler needs, gathered once per server.
 import type { RouteTable } from '../route/match';
+import type { ReasoningMemory } from '../response/reasoning-memory';
 import type { ReasoningSigner } from '../response/reasoning-signature';
 import type { UpstreamUsage } from '../response/usage';
 import type { UpstreamClient } from '../upstream/client';
@@ -10,6 +11,8 @@ export interface ProxyContext {
   routes: RouteTable;
   upstream: UpstreamClient;
   signer: ReasoningSigner;
+  /** Encrypted reasoning no thinking block carried, for the next turn's tool calls. */
+  reasoningMemory: ReasoningMemory;
   logger: Logger;
   /** Removes the OpenAI key and the proxy token (whole or masked) from text bound for a client:
    *  upstream error messages are passed on, and an upstream may quote the key in them. */

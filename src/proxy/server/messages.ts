@@ -6,12 +6,13 @@ import type { ServerResponse } from 'node:http';
 import type OpenAI from 'openai';
 import { openAIApis, type OpenAIApi, type Translation } from '../apis';
 import { AnthropicError } from '../errors';
-import { wantsThinking } from '../request/normalize';
+import { callerIdentity, thinkingDisplay, type ThinkingDisplay } from '../request/normalize';
 import { messagesRequest, type MessagesRequest } from '../request/schema';
 import type { ResolvedRoute } from '../route/match';
 import { ResponseAssembler } from '../response/assembler';
 import type { EventSink } from '../response/events';
 import { randomMessageId } from '../response/ids';
+import type { KeepReasoning, RecallReasoning } from '../response/reasoning-memory';
 import { MessageCollector } from '../response/message-collector';
 import { SseWriter } from '../response/sse-writer';
 import { noUsage, type UpstreamUsage } from '../response/usage';
@@ -45,7 +46,9 @@ interface Accepted {
   model: string;
   stream: boolean;
   stopSequences: string[] | undefined;
-  showThinking: boolean;
+  thinking: ThinkingDisplay;
+  /** Set when the proxy keeps the answer's encrypted reasoning (reasoning-memory.ts). */
+  keepReasoning: KeepReasoning | undefined;
   names: ToolNameMap;
 }
 
@@ -56,9 +59,10 @@ export async function handleMessages(raw: Buffer, response: ServerResponse, cont
   const errorContext = errorContextFor(context, accepted.route.model, reread);
   const translation = (sink: EventSink): Translation => ({
     assembler: new ResponseAssembler(sink, {
-      messageId: randomMessageId(), model: accepted.model, stopSequences: accepted.stopSequences, showThinking: accepted.showThinking,
+      messageId: randomMessageId(), model: accepted.model, stopSequences: accepted.stopSequences, thinking: accepted.thinking,
     }),
     signer: context.signer,
+    keepReasoning: accepted.keepReasoning,
     clientToolName: (name) => accepted.names.client(name),
     estimateUsage: (outputChars) => estimateUsage(reread(), outputChars),
   });
@@ -124,6 +128,7 @@ async function openUpstream(raw: Buffer, context: ProxyContext, record: RequestR
     throw await failure(error, call, errorContextFor(context, record.openaiModel ?? primary.model, () => request));
   }
   if (captureBodies) record.exchange = { request: body, upstreamRequest: attempt.upstreamBody, response: undefined };
+  const display = thinkingDisplay(request);
   return {
     route: attempt.route,
     api: attempt.api,
@@ -131,9 +136,29 @@ async function openUpstream(raw: Buffer, context: ProxyContext, record: RequestR
     model: request.model,
     stream: request.stream === true,
     stopSequences: request.stop_sequences,
-    showThinking: wantsThinking(request),
+    thinking: display,
+    keepReasoning: keepsReasoning(attempt.route, display) ? keepReasoning(context, request) : undefined,
     names,
   };
+}
+
+/** Whether the proxy keeps the answer's encrypted reasoning: only the Responses API (store:
+ *  false) sends it, and only a client that shows no thinking gets no block to carry it. */
+function keepsReasoning(route: ResolvedRoute, thinking: ThinkingDisplay): boolean {
+  return route.api === 'responses' && route.reasoning && thinking === 'none';
+}
+
+/** The memory binds reasoning to the caller's hashed metadata.user_id (hashed only when used). */
+function keepReasoning(context: ProxyContext, request: MessagesRequest): KeepReasoning {
+  const caller = callerIdentity(request.metadata?.user_id).safetyIdentifier;
+  return (callId, payloads) => context.reasoningMemory.remember(callId, caller, payloads);
+}
+
+/** None while the memory is empty: then a request pays nothing for it. */
+function recallReasoning(context: ProxyContext, request: MessagesRequest): RecallReasoning | undefined {
+  if (context.reasoningMemory.size === 0) return undefined;
+  const caller = callerIdentity(request.metadata?.user_id).safetyIdentifier;
+  return (callId) => context.reasoningMemory.recall(callId, caller);
 }
 
 /** What an upstream error message names; the prompt's tokens are counted only if the error needs them. */
@@ -161,7 +186,7 @@ async function openFirstAvailable(
     record.api = route.api;
     // Each route gets a fresh signal: the one before it may have been ended by the idle watchdog.
     if (index > 0) call.nextAttempt();
-    const upstreamBody = api.buildRequest(request, route, names, context.signer);
+    const upstreamBody = api.buildRequest(request, route, names, context.signer, recallReasoning(context, request));
     const onRetry = (attemptNumber: number, error: unknown) =>
       context.logger.warn(`retrying ${route.model} (attempt ${attemptNumber + 1}): ${(error as Error).message}`);
     if (request.stream === true) call.watchIdle(); // a stream's idle limit covers waiting for its headers too

@@ -9,6 +9,7 @@ import { redact, redactingLogger, silentLogger, type Logger } from '../logger';
 import { countTokensRequest } from '../request/schema';
 import { RouteTable } from '../route/match';
 import { parseRouteTable, type RouteTableInput } from '../route/table';
+import { ReasoningMemory } from '../response/reasoning-memory';
 import { ReasoningSigner } from '../response/reasoning-signature';
 import { countInputTokens } from '../tokens/count-tokens';
 import { OPENAI_BASE_URL, UpstreamClient, type UpstreamSettings, type UpstreamTransport } from '../upstream/client';
@@ -165,7 +166,7 @@ export class ProxyServer {
     if (changes.token !== undefined) this.tokenCheck = new TokenCheck(changes.token);
     if (changes.allowedHosts !== undefined) this.guard = new RequestGuard(this.host, changes.allowedHosts);
     const previous = this.context;
-    this.context = this.buildContext(this.options, previous.upstream);
+    this.context = this.buildContext(this.options, previous);
     if (this.context.upstream !== previous.upstream) {
       this.retired.push(previous.upstream);
       this.closeRetired();
@@ -179,7 +180,8 @@ export class ProxyServer {
     for (const upstream of this.retired.splice(0)) void upstream.close('graceful');
   }
 
-  private buildContext(options: ProxyOptions, current?: UpstreamClient): ProxyContext {
+  private buildContext(options: ProxyOptions, previous?: ProxyContext): ProxyContext {
+    const current = previous?.upstream;
     const settings: UpstreamSettings = {
       baseURL: options.openaiBaseUrl || OPENAI_BASE_URL,
       apiKey: options.openaiApiKey,
@@ -193,6 +195,8 @@ export class ProxyServer {
       routes: new RouteTable(parseRouteTable(options.routes)),
       upstream: same ? current : new UpstreamClient(settings), // its pool stays when nothing upstream changed
       signer: new ReasoningSigner(reasoningKey),
+      // Kept while the upstream stays: its encrypted reasoning is only valid for the same key.
+      reasoningMemory: same && previous ? previous.reasoningMemory : new ReasoningMemory(),
       logger: redactingLogger(options.logger ?? silentLogger, () => [this.options.openaiApiKey, this.options.token]),
       redact: (text) => redact(text, [this.options.openaiApiKey, this.options.token]),
       retryPolicy: options.retryPolicy ?? defaultRetryPolicy,

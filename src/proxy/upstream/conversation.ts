@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { invalidRequest } from '../errors';
 import { toolReferenceText } from '../request/deferred-tools';
+import type { RecallReasoning } from '../response/reasoning-memory';
 import type { ReasoningPayload, ReasoningSigner } from '../response/reasoning-signature';
 import type { ContentBlock, DocumentBlock, ImageBlock, MessagesRequest, ToolReferenceBlock, ToolResultBlock } from '../request/schema';
 import type { ResolvedRoute } from '../route/match';
@@ -28,7 +29,8 @@ export const UNANSWERED_CALL_TEXT = 'The tool call was interrupted and produced 
 /** What the conversation needs to know of the route: its name for errors, and whether it takes files. */
 type RouteFacts = Pick<ResolvedRoute, 'name' | 'model' | 'files'>;
 
-export function conversationItems(request: MessagesRequest, names: ToolNameMap, signer: ReasoningSigner, route: RouteFacts): ConversationItem[] {
+/** `recall` gives the reasoning the proxy kept for a tool call (reasoning-memory.ts). */
+export function conversationItems(request: MessagesRequest, names: ToolNameMap, signer: ReasoningSigner, route: RouteFacts, recall?: RecallReasoning): ConversationItem[] {
   const items: ConversationItem[] = [];
   const userPart = (block: ContentBlock, at: string): UserPart => toUserPart(block, at, route);
   const declared = new Set((request.tools ?? []).map((tool) => tool.name));
@@ -54,6 +56,7 @@ export function conversationItems(request: MessagesRequest, names: ToolNameMap, 
         if (block.type === 'text') {
           if (block.text.length > 0) items.push({ type: 'assistant_text', text: block.text });
         } else if (block.type === 'tool_use') {
+          for (const payload of recall?.(block.id) ?? []) items.push({ type: 'reasoning', payload });
           const callId = upstreamCallId(block.id);
           items.push({ type: 'tool_call', callId, name: names.upstream(block.name), arguments: JSON.stringify(block.input ?? {}) });
           pendingCalls.push(callId);

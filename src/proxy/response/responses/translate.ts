@@ -1,12 +1,14 @@
 // OpenAI Responses API answers (streamed events or a whole response) -> the assembler.
 // Reasoning items become thinking blocks whose signature carries the encrypted reasoning
 // (or redacted_thinking blocks when the model gave no summary), so the next turn can send it back.
+// When the client shows no thinking, the proxy keeps the reasoning instead (keepReasoning).
 import type { Response, ResponseOutputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import type { ResponseAssembler } from '../assembler';
 import type { StopReason } from '../events';
 import { randomToolId } from '../ids';
 import { UpstreamAnswerError } from '../upstream-answer-error';
-import type { ReasoningSigner } from '../reasoning-signature';
+import type { KeepReasoning } from '../reasoning-memory';
+import type { ReasoningPayload, ReasoningSigner } from '../reasoning-signature';
 import { anthropicUsage, fromResponsesUsage, reportedOrEstimated, type UpstreamUsage, type UsageEstimator } from '../usage';
 
 export interface ResponsesTranslation {
@@ -15,6 +17,8 @@ export interface ResponsesTranslation {
   clientToolName: (upstreamName: string) => string;
   /** Estimates usage when the stream reports none (cut by a stop sequence, or a server without usage). */
   estimateUsage?: UsageEstimator;
+  /** Set when no thinking block will carry the encrypted reasoning: the proxy keeps it. */
+  keepReasoning?: KeepReasoning;
 }
 
 
@@ -26,12 +30,15 @@ export async function translateResponsesStream(events: AsyncIterable<ResponseStr
   const { assembler } = t;
   const reasoning = new Map<number, ReasoningState>();
   const argumentsSeen = new Set<number>();
+  const held = t.keepReasoning && new HeldReasoning(t.keepReasoning);
   let refused = false;
   for await (const event of events) {
     switch (event.type) {
       case 'response.output_item.added':
         if (event.item.type === 'function_call') {
-          assembler.toolStart(event.item.call_id || randomToolId(), t.clientToolName(event.item.name));
+          const callId = event.item.call_id || randomToolId();
+          held?.beforeCall(callId);
+          assembler.toolStart(callId, t.clientToolName(event.item.name));
         } else if (event.item.type === 'reasoning') {
           reasoning.set(event.output_index, { summary: [] });
         }
@@ -67,7 +74,7 @@ export async function translateResponsesStream(events: AsyncIterable<ResponseStr
         break;
       case 'response.output_item.done':
         if (event.item.type === 'reasoning') {
-          closeReasoning(t, event.item, reasoning.get(event.output_index)?.summary);
+          closeReasoning(t, event.item, reasoning.get(event.output_index)?.summary, held);
         } else if (event.item.type === 'function_call' && !argumentsSeen.has(event.output_index)) {
           assembler.toolArguments(event.item.arguments); // servers that send the arguments only whole
         }
@@ -103,12 +110,13 @@ export function translateResponse(response: Response, t: ResponsesTranslation): 
   t.assembler.start(anthropicUsage(usage));
   if (response.status === 'failed') throw new UpstreamAnswerError(response.error?.message ?? 'The upstream response failed', response.error?.code);
   let refused = false;
+  const held = t.keepReasoning && new HeldReasoning(t.keepReasoning);
   for (const item of response.output ?? []) {
     if (item.type === 'reasoning') {
       const summary = item.summary.map((part) => part.text);
       const text = summary.join('\n\n') || (item.content ?? []).map((part) => part.text).join('');
       if (text) t.assembler.thinking(text);
-      closeReasoning(t, item, summary);
+      closeReasoning(t, item, summary, held);
     } else if (item.type === 'message') {
       for (const part of item.content) {
         if (part.type === 'output_text') t.assembler.text(part.text);
@@ -118,18 +126,42 @@ export function translateResponse(response: Response, t: ResponsesTranslation): 
         }
       }
     } else if (item.type === 'function_call') {
-      t.assembler.toolStart(item.call_id || randomToolId(), t.clientToolName(item.name));
+      const callId = item.call_id || randomToolId();
+      held?.beforeCall(callId);
+      t.assembler.toolStart(callId, t.clientToolName(item.name));
       t.assembler.toolArguments(item.arguments);
     }
   }
   return finish(t, response, refused);
 }
 
-function closeReasoning(t: ResponsesTranslation, item: Extract<ResponseOutputItem, { type: 'reasoning' }>, streamedSummary: string[] | undefined): void {
+function closeReasoning(
+  t: ResponsesTranslation, item: Extract<ResponseOutputItem, { type: 'reasoning' }>, streamedSummary: string[] | undefined, held: HeldReasoning | undefined,
+): void {
   const summary = streamedSummary ?? item.summary.map((part) => part.text);
-  const signature = t.signer.sign({ encrypted: item.encrypted_content ?? undefined, summary });
+  const payload = { encrypted: item.encrypted_content ?? undefined, summary };
+  if (held) return held.add(payload);
+  const signature = t.signer.sign(payload);
   if (summary.some((part) => part.length > 0)) t.assembler.thinkingSignature(signature);
   else if (item.encrypted_content) t.assembler.redactedThinking(signature);
+}
+
+/** Reasoning no thinking block carries, held until the tool call it precedes gives it a key.
+ *  Reasoning before a plain text answer is not kept: nothing in the next request names it. */
+class HeldReasoning {
+  private payloads: ReasoningPayload[] = [];
+
+  constructor(private readonly keep: KeepReasoning) {}
+
+  add(payload: ReasoningPayload): void {
+    if (payload.encrypted) this.payloads.push(payload);
+  }
+
+  beforeCall(callId: string): void {
+    if (this.payloads.length === 0) return;
+    this.keep(callId, this.payloads);
+    this.payloads = [];
+  }
 }
 
 function finish(t: ResponsesTranslation, response: Response, refused: boolean, usage = fromResponsesUsage(response.usage)): UpstreamUsage {

@@ -1,5 +1,6 @@
 // Anthropic Messages request -> OpenAI Responses API request (stateless: store false, the
-// model's encrypted reasoning carried by the client in thinking-block signatures).
+// model's encrypted reasoning carried by the client in thinking-block signatures, or kept by
+// the proxy when the client shows no thinking).
 import type {
   ResponseCreateParamsStreaming,
   ResponseFunctionCallOutputItemList,
@@ -9,9 +10,10 @@ import type {
   ToolChoiceFunction,
 } from 'openai/resources/responses/responses';
 import { declaredTools } from '../../request/deferred-tools';
-import { callerIdentity, outputTokenLimit, reasoningEffort, systemText, wantsThinking } from '../../request/normalize';
+import { callerIdentity, outputTokenLimit, reasoningEffort, systemText, thinkingDisplay } from '../../request/normalize';
 import type { MessagesRequest } from '../../request/schema';
 import type { ResolvedRoute } from '../../route/match';
+import type { RecallReasoning } from '../../response/reasoning-memory';
 import type { ReasoningSigner } from '../../response/reasoning-signature';
 import { conversationItems, type UserPart } from '../conversation';
 import { functionParameters, isClientTool, type ToolNameMap } from '../tools';
@@ -21,9 +23,9 @@ export type ResponsesRequest = Omit<ResponseCreateParamsStreaming, 'stream'>;
 /** The Responses API rejects max_output_tokens below 16 (Claude Code's token-count probe sends 1). */
 export const MIN_OUTPUT_TOKENS = 16;
 
-export function toResponsesRequest(request: MessagesRequest, route: ResolvedRoute, names: ToolNameMap, signer: ReasoningSigner): ResponsesRequest {
+export function toResponsesRequest(request: MessagesRequest, route: ResolvedRoute, names: ToolNameMap, signer: ReasoningSigner, recall?: RecallReasoning): ResponsesRequest {
   const input: ResponseInputItem[] = [];
-  for (const item of conversationItems(request, names, signer, route)) {
+  for (const item of conversationItems(request, names, signer, route, recall)) {
     switch (item.type) {
       case 'system':
         input.push({ role: 'system', content: item.text });
@@ -63,13 +65,12 @@ export function toResponsesRequest(request: MessagesRequest, route: ResolvedRout
   addTools(body, request, names);
   if (route.reasoning) {
     const effort = reasoningEffort(request, route);
-    if (wantsThinking(request)) {
-      body.reasoning = { summary: 'auto', ...(effort ? { effort } : {}) };
-      body.include = ['reasoning.encrypted_content'];
-    } else if (effort) {
-      // Thinking disabled: no summaries and no encrypted reasoning, since no thinking block will carry them.
-      body.reasoning = { effort };
-    }
+    // A summary only when the client will show it (it costs output tokens and time); the
+    // encrypted reasoning always: a thinking block's signature or the proxy's reasoning memory
+    // carries it into the next turn.
+    const summary = thinkingDisplay(request) === 'summarized';
+    if (summary || effort) body.reasoning = { ...(summary ? { summary: 'auto' as const } : {}), ...(effort ? { effort } : {}) };
+    body.include = ['reasoning.encrypted_content'];
   } else {
     if (request.temperature !== undefined) body.temperature = request.temperature;
     if (request.top_p !== undefined) body.top_p = request.top_p;
