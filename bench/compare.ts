@@ -3,8 +3,8 @@
 // alternately, BENCH_ROUNDS times each (default 2), each run in its own process. Alternating run
 // by run lets a change in the machine's load hit both builds alike. Then it prints every figure
 // of the table, before against after, and whether the ranges part: on this shared machine one
-// pair of runs proves nothing, a difference counts only when every run of one build is on the
-// same side of every run of the other.
+// pair of runs proves nothing, so a difference counts only when every run of one build is on
+// the same side of every run of the other, by more than 5%.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -57,14 +57,18 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** 'worse' / 'better' only when the two builds' runs do not overlap at all; otherwise noise. */
+// Changes under 5% of the before median count as noise whatever the runs' spread: the
+// per-request CPU times, the steadiest figures, move that much between runs of one build.
+const NOISE_FLOOR = 0.05;
+
+/** WORSE / better only when no run of one build reaches the other's range, by more than the noise floor. */
 function verdict(before: number[], after: number[], higherIsBetter: boolean): string {
-  if (before.length === 0 || after.length === 0) return 'missing';
+  if (before.length < 2 || after.length < 2) return 'no verdict (fewer than 2 runs each)';
   const sign = higherIsBetter ? -1 : 1; // so that a larger signed value is always worse
-  const worstBefore = Math.max(...before.map((value) => sign * value));
-  const bestBefore = Math.min(...before.map((value) => sign * value));
-  if (Math.min(...after.map((value) => sign * value)) > worstBefore) return 'WORSE';
-  if (Math.max(...after.map((value) => sign * value)) < bestBefore) return 'better';
+  const signed = (values: number[]) => values.map((value) => sign * value);
+  if (Math.abs(median(after) - median(before)) <= NOISE_FLOOR * Math.abs(median(before))) return '~ (noise)';
+  if (Math.min(...signed(after)) > Math.max(...signed(before))) return 'WORSE';
+  if (Math.max(...signed(after)) < Math.min(...signed(before))) return 'better';
   return '~ (noise)';
 }
 
