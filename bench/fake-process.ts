@@ -1,5 +1,5 @@
-// The committed strict fake OpenAI server, in its own process for the bench (forked by run.ts
-// with an IPC channel). In its own process so that neither the load generator nor the proxy
+// The committed strict fake OpenAI server, in its own process for the bench (forked by
+// processes.ts with an IPC channel). In its own process so that neither the load generator nor the proxy
 // shares an event loop with it: direct calls then cost load generator + fake, proxied calls
 // load generator + proxy + fake, on the same two cores, and the difference is the proxy.
 //

@@ -1,7 +1,7 @@
 // Reference for the throughput figures: the least a translating hop can do. It reads an Anthropic
 // request, turns its plain-text messages into an OpenAI Chat request, calls the fake and answers
 // in Anthropic's shape: no validation, routing, tools, streaming, errors or logging. Run by
-// run.ts in its own process, twice:
+// processes.ts in its own process, twice:
 // - UPSTREAM_CLIENT=node-http: the call goes out with node:http, as bytes;
 // - UPSTREAM_CLIENT=openai-sdk: the same call through the openai SDK, made as the proxy makes it
 //   (over the proxy's own node:http fetch, the body as bytes, the headers built once).

@@ -1,7 +1,7 @@
 // Reference for the throughput figures: the cheapest possible Node hop, a node:http server that
 // pipes each request to the fake and the answer back (keep-alive agent, no parsing, no
-// translation). Run by run.ts in its own process, like the proxy. What it reaches is the ceiling
-// for any proxy written in Node on this machine.
+// translation). Started by processes.ts in its own process, like the proxy. What it reaches is
+// the ceiling for any proxy written in Node on this machine.
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 

@@ -1,0 +1,173 @@
+// The report: the table (figure, measured, target, the previous run's figure beside) and the
+// JSON, in .bench/results-<date>.json and, for a full run, bench/last-run.json.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { roundAll } from './lib';
+import { ONLY, PROFILE, ROOT, SECONDS } from './settings';
+
+export type Row = { figure: string; measured: string; target: string; ok: boolean | null; value?: number };
+type Results = Record<string, any>;
+
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+const mb = (value: number) => `${value.toFixed(1)} MB`;
+
+function gitHead(): string | undefined {
+  const run = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
+  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() !== '';
+  return run.status === 0 ? `${run.stdout.trim()}${dirty ? '+dirty' : ''}` : undefined;
+}
+
+/** The first keys of the JSON: when, on what machine, at which commit, with which settings. */
+export function startResults(): Results {
+  return {
+    date: new Date().toISOString(),
+    machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, memGb: Math.round(totalmem() / 2 ** 30), loadavgAtStart: loadavg() },
+    commit: gitHead(),
+    settings: { throughputSeconds: SECONDS, profile: PROFILE, only: ONLY },
+  };
+}
+
+function latencyRows(r: Results): Row[] {
+  if (!r.latencySmallChat) return [];
+  const out: Row[] = [];
+  const latency = (name: string, l: any, p50Target: number, p99Target?: number) => {
+    out.push({ figure: `${name}: added p50`, measured: ms(l.added.p50), target: `<= ${p50Target} ms`, ok: l.added.p50 <= p50Target && l.errors === 0, value: l.added.p50 });
+    out.push({ figure: `${name}: added p99`, measured: ms(l.added.p99), target: p99Target ? `<= ${p99Target} ms` : 'report', ok: p99Target ? l.added.p99 <= p99Target : null, value: l.added.p99 });
+  };
+  latency('small non-stream (chat)', r.latencySmallChat, 1, 5);
+  latency('small non-stream (responses)', r.latencySmallResponses, 1, 5);
+  latency('Claude Code request 76-115 KB', r.latencyLarge, 3);
+  const pipe = r.latencySmallChatPassthrough;
+  if (pipe) out.push({ figure: 'small non-stream, do-nothing pipe: added p50 / p99', measured: `${ms(pipe.added.p50)} / ${ms(pipe.added.p99)}`, target: 'reference', ok: null, value: pipe.added.p50 });
+  const overFetch = r.latencyViaFetch;
+  if (overFetch) {
+    out.push({
+      figure: 'over Node\'s fetch (VS Code): small / Claude Code p50', measured: `${ms(overFetch.smallChat.added.p50)} / ${ms(overFetch.large.added.p50)}`,
+      target: 'report', ok: null, value: overFetch.smallChat.added.p50,
+    });
+  }
+  return out;
+}
+
+function streamingRows(r: Results): Row[] {
+  const out: Row[] = [];
+  const s = r.streamingAll;
+  if (s) out.push({ figure: 'stream: added to message_start (p50)', measured: ms(s.addedFirstByteMs.p50), target: '<= 2 ms', ok: s.addedFirstByteMs.p50 <= 2, value: s.addedFirstByteMs.p50 });
+  const largeStreams = (r.streaming ?? []).filter((c: any) => c.case.startsWith('fixture'));
+  if (largeStreams.length > 0) {
+    const worst = Math.max(...largeStreams.map((c: any) => c.addedFirstByteMs.p50));
+    out.push({ figure: 'stream: added to message_start, 76-115 KB (p50)', measured: `${ms(worst)} (worse of 01 / 03)`, target: '<= 2 ms', ok: worst <= 2, value: worst });
+  }
+  if (s) out.push({ figure: 'stream: added to first text delta (p50)', measured: ms(s.addedFirstTextMs.p50), target: '<= 2 ms', ok: s.addedFirstTextMs.p50 <= 2, value: s.addedFirstTextMs.p50 });
+  if (s) out.push({ figure: 'stream: per-chunk forwarding added (p99)', measured: `${ms(s.chunkAddedMs.p99)} (max ${s.chunkAddedMs.max.toFixed(2)})`, target: '<= 1 ms', ok: s.chunkAddedMs.p99 <= 1, value: s.chunkAddedMs.p99 });
+  const pipe = r.streamingPassthroughChunkAddedMs;
+  if (pipe) out.push({ figure: 'stream: per-chunk, do-nothing pipe (p50 / p99)', measured: `${ms(pipe.p50)} / ${ms(pipe.p99)} (small chat)`, target: 'reference', ok: null, value: pipe.p99 });
+  return out;
+}
+
+function throughputRows(r: Results): Row[] {
+  const out: Row[] = [];
+  for (const t of r.throughput ?? []) {
+    out.push({
+      figure: `throughput ${t.stream ? 'stream' : 'whole'} c=${t.concurrency}`,
+      measured: `${t.proxied.rps.toFixed(0)}/s vs ${t.direct.rps.toFixed(0)}/s = ${(t.ratio * 100).toFixed(0)}% (pipe ${(t.passthroughRatio * 100).toFixed(0)}%), err ${t.proxied.errors}`,
+      target: '>= 40%, 0 errors', ok: t.ratio >= 0.4 && t.proxied.errors === 0 && t.direct.errors === 0, value: t.ratio,
+    });
+    const references = t.referenceHops;
+    if (!references) continue;
+    const share = (m: any) => `${(m.ratio * 100).toFixed(0)}% (hop ${m.hopCpuMsPerRequest.toFixed(2)} ms CPU)`;
+    out.push({
+      figure: `  minimal translator: node:http / SDK`,
+      measured: `${share(references['node-http'])} / ${share(references['openai-sdk'])}; proxy hop ${t.proxyCpuMsPerRequest.toFixed(2)} ms`,
+      target: 'reference', ok: null, value: references['openai-sdk'].ratio,
+    });
+    if (references['proxy-over-fetch']) out.push({ figure: '  the proxy over Node\'s fetch (VS Code)', measured: share(references['proxy-over-fetch']), target: 'report', ok: null, value: references['proxy-over-fetch'].ratio });
+  }
+  return out;
+}
+
+function countAndThreadRows(r: Results): Row[] {
+  const out: Row[] = [];
+  const c = r.countTokens;
+  if (c) {
+    out.push({ figure: 'count_tokens 38 KB: p50 (warm / cold)', measured: `${ms(c.warmMs.p50)} / ${ms(c.coldMs.p50)}`, target: '<= 10 ms', ok: c.coldMs.p50 <= 10 && c.errors === 0, value: c.coldMs.p50 });
+    out.push({
+      figure: 'count_tokens burst of 13: p50 shared / distinct',
+      measured: `${ms(c.burst13SharedPrefixMs.p50)} / ${ms(c.burst13AllDistinctMs.p50)} (max ${c.burst13SharedPrefixMs.max.toFixed(1)} / ${c.burst13AllDistinctMs.max.toFixed(1)})`,
+      target: '<= 100 ms', ok: c.burst13SharedPrefixMs.max <= 100 && c.burst13AllDistinctMs.p50 <= 100 && c.errors === 0, value: c.burst13AllDistinctMs.p50,
+    });
+  }
+  const held = r.eventLoop ?? {};
+  const heldText = (name: string, stats?: { p99: number; max: number }) => (stats ? `${name} ${stats.p99.toFixed(1)} / ${stats.max.toFixed(1)}` : undefined);
+  const heldParts = [
+    heldText('Claude Code requests one at a time', held.claudeCodeOneAtATime), heldText('64 streams', held.streams64), heldText('count_tokens burst', held.countBurst13),
+  ].filter(Boolean);
+  if (heldParts.length) out.push({ figure: 'thread held (1 ms timer late by, p99 / max ms)', measured: heldParts.join('; '), target: 'report', ok: null });
+  return out;
+}
+
+function memoryRows(r: Results): Row[] {
+  const out: Row[] = [];
+  const m = r.memory;
+  out.push({ figure: 'RSS at listen (headless)', measured: mb(r.startup.rssAtListenMb), target: 'report', ok: null, value: r.startup.rssAtListenMb });
+  out.push({ figure: 'RSS idle, tokenizer preloaded (headless)', measured: mb(r.startup.rssIdleMb), target: '<= 60 MB', ok: r.startup.rssIdleMb <= 60, value: r.startup.rssIdleMb });
+  if (m) out.push({ figure: 'RSS at 64 streams, 76-115 KB bodies', measured: `+${mb(m.streams64.addedPeakMb)} (peak ${mb(m.streams64.peakMb)})`, target: '<= +40 MB', ok: m.streams64.addedPeakMb <= 40 && m.streams64.errors === 0, value: m.streams64.addedPeakMb });
+  if (r.throughputRss) out.push({ figure: 'RSS peak during throughput runs', measured: `${mb(r.throughputRss.peakMb)} (${mb(r.throughputRss.afterMb)} after)`, target: 'report', ok: null });
+  if (m) {
+    out.push({
+      figure: 'RSS after load',
+      measured: m.backWithin10MbAfterS !== null
+        ? `back within 10 MB after ${m.backWithin10MbAfterS.toFixed(1)} s`
+        : `${mb(m.afterMb.last)} after ${m.afterMb.lastAtS.toFixed(0)} s (before ${mb(m.beforeLoadMb)})`,
+      target: 'near baseline', ok: m.backWithin10MbAfterS !== null, value: m.afterMb.last,
+    });
+  }
+  return out;
+}
+
+function costRows(r: Results): Row[] {
+  const out: Row[] = [];
+  if (r.tokenizer?.rssAddedMb !== undefined) out.push({ figure: 'tokenizer cost (own process)', measured: `${mb(r.tokenizer.rssAddedMb)}, load ${ms(r.tokenizer.loadMs)}`, target: 'report', ok: null });
+  if (r.extension?.require?.requireMs !== undefined) {
+    out.push({ figure: 'extension: require dist/extension.js', measured: `${ms(r.extension.require.requireMs)} (${(r.extension.bundleKb / 1024).toFixed(1)} MB bundle${r.extension.minified ? ', minified' : ''})`, target: '<= 50 ms', ok: r.extension.require.requireMs <= 50, value: r.extension.require.requireMs });
+  }
+  for (const v of r.extension?.vsix ?? []) out.push({ figure: `VSIX ${v.file}`, measured: `${(v.kb / 1024).toFixed(2)} MB`, target: 'report', ok: null });
+  return out;
+}
+
+export function rows(r: Results): Row[] {
+  return [...latencyRows(r), ...streamingRows(r), ...throughputRows(r), ...countAndThreadRows(r), ...memoryRows(r), ...costRows(r)];
+}
+
+function printTable(current: Row[], previous: Results | undefined, machine: Results): void {
+  const before = new Map<string, Row>((previous?.table ?? []).map((row: Row) => [row.figure, row]));
+  const table = [['figure', 'measured', 'target', 'ok', 'previous run'], ...current.map((row) => [
+    row.figure, row.measured, row.target, row.ok === null ? '' : row.ok ? 'yes' : 'NO', before.get(row.figure)?.measured ?? '',
+  ])];
+  const widths = table[0].map((_, column) => Math.max(...table.map((line) => line[column].length)));
+  const lines = table.map((line) => line.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
+  lines.splice(1, 0, widths.map((width) => '-'.repeat(width)).join('  '));
+  process.stdout.write(`\n${lines.join('\n')}\n\n`);
+  const busy = machine.loadavgAtStart[0]; // at the end it counts this bench's own processes
+  if (busy > 1) process.stdout.write(`note: load average ${busy.toFixed(1)} on ${machine.cpus} cores besides this bench: other work shared the CPUs, figures are noisy\n`);
+}
+
+/** Prints the table and writes the JSON; a partial run (BENCH_ONLY) leaves bench/last-run.json alone. */
+export function report(results: Results): void {
+  const lastPath = join(ROOT, 'bench', 'last-run.json');
+  const previous = existsSync(lastPath) ? JSON.parse(readFileSync(lastPath, 'utf8')) : undefined;
+  const current = rows(results);
+  printTable(current, previous, results.machine);
+  const saved = roundAll({ ...results, table: current });
+  mkdirSync(join(ROOT, '.bench'), { recursive: true });
+  const stamped = join(ROOT, '.bench', `results-${results.date.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(stamped, `${JSON.stringify(saved, null, 2)}\n`);
+  if (ONLY) {
+    process.stdout.write(`written: ${stamped} (BENCH_ONLY: bench/last-run.json left alone)\n`);
+    return;
+  }
+  writeFileSync(lastPath, `${JSON.stringify(saved, null, 2)}\n`);
+  process.stdout.write(`written: ${stamped}, bench/last-run.json\n`);
+}
