@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { anthropicUsage, fromChatUsage, fromResponsesUsage } from '../../src/proxy/response/usage';
 
-const promptOf = (usage: ReturnType<typeof anthropicUsage>) => usage.input_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens;
+const promptOf = (usage: ReturnType<typeof anthropicUsage>) => usage.input_tokens + (usage.cache_read_input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0);
 
 test('Chat Completions: cached tokens are cache reads, the rest uncached input, nothing written', () => {
   const usage = anthropicUsage(fromChatUsage({ prompt_tokens: 72_000, completion_tokens: 40, prompt_tokens_details: { cached_tokens: 41_984 } }));

@@ -178,7 +178,9 @@ describe('Claude Proxy extension', () => {
     assert.equal(env.ANTHROPIC_API_KEY, '');
     assert.equal(testing.terminalEnvironmentPersistent(), false);
     const description = testing.terminalEnvironmentDescription() ?? '';
-    assert.match(description, new RegExp(`port ${running().port} \\(ANTHROPIC_BASE_URL, ANTHROPIC_AUTH_TOKEN; ANTHROPIC_API_KEY blanked\\)`));
+    assert.match(description, new RegExp(`port ${running().port} \\(ANTHROPIC_BASE_URL, ANTHROPIC_AUTH_TOKEN; ANTHROPIC_API_KEY blanked; CLAUDE_CODE_AUTO_COMPACT_WINDOW`));
+    assert.equal(env.CLAUDE_CODE_AUTO_COMPACT_WINDOW, '272000', 'the default routes\' smallest input window (gpt-5-codex, gpt-5-mini)');
+    assert.equal(env.CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY, '1');
     assert.equal((await testing.storedSecrets()).proxyToken, env.ANTHROPIC_AUTH_TOKEN, 'the token is the one in SecretStorage');
   });
 
@@ -188,6 +190,7 @@ describe('Claude Proxy extension', () => {
     assert.equal(env.ANTHROPIC_BASE_URL, running().url);
     assert.equal(env.ANTHROPIC_AUTH_TOKEN, token());
     assert.equal(env.ANTHROPIC_API_KEY, '');
+    assert.equal(env.CLAUDE_CODE_AUTO_COMPACT_WINDOW, '272000');
   });
 
   it('"Set OpenAI API Key" stores the key in SecretStorage and the running proxy uses it; the base URL applies live', async () => {
@@ -271,6 +274,7 @@ describe('Claude Proxy extension', () => {
       assert.equal(call?.body.model, 'gpt-4.1');
       assert.equal(running().port, port);
       assert.deepEqual(states, [], 'no stop/start happened');
+      await waitFor('new terminals to compact for gpt-4.1\'s window', () => testing.terminalEnvironment().CLAUDE_CODE_AUTO_COMPACT_WINDOW === '1014808');
     } finally {
       subscription.dispose();
     }
@@ -470,7 +474,8 @@ describe('Claude Proxy extension', () => {
       (prompt) => (prompt.kind === 'pick' ? 'fish' : undefined),
     );
     assert.deepEqual(shown.find((prompt) => prompt.kind === 'pick')?.choices, ['bash / zsh', 'fish', 'PowerShell', 'cmd']);
-    assert.equal(text, `set -gx ANTHROPIC_BASE_URL ${running().url}\nset -gx ANTHROPIC_AUTH_TOKEN ${token()}\nset -e ANTHROPIC_API_KEY\n`);
+    assert.equal(text, `set -gx ANTHROPIC_BASE_URL ${running().url}\nset -gx ANTHROPIC_AUTH_TOKEN ${token()}\nset -e ANTHROPIC_API_KEY\n`
+      + 'set -gx CLAUDE_CODE_AUTO_COMPACT_WINDOW 272000\nset -gx CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY 1\n');
     assert.equal(await vscode.env.clipboard.readText(), text);
     assert.ok(shown.some((prompt) => prompt.kind === 'info' && prompt.message.includes('environment for fish is copied')));
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
