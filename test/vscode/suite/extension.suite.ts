@@ -377,7 +377,7 @@ describe('Claude Proxy extension', () => {
       assert.match(failure.detail, /OpenAI rejected the API key/);
       assert.match(failure.fix ?? '', /Set OpenAI API Key/);
       assert.ok(report.results.some((result) => result.status === 'skip'), 'the checks after a bad key are skipped');
-      assert.match(testing.recentLog().join('\n'), /\[FAIL\] claude-sonnet-4-5 -> gpt-5-codex: message: OpenAI rejected the API key/);
+      assert.match(testing.recentLog().join('\n'), /\[FAIL\] claude-fable-5-2 -> gpt-5-codex: message: OpenAI rejected the API key/, 'the first route\'s first call');
     } finally {
       await vscode.commands.executeCommand('claudeProxy.setOpenAIKey', fake.apiKey);
     }
