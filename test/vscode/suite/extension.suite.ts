@@ -598,7 +598,7 @@ describe('Claude Proxy extension', () => {
       await waitFor('the shared state', () => api.state.kind === 'shared');
       assert.equal(testing.terminalEnvironment().ANTHROPIC_BASE_URL, `http://127.0.0.1:${port}`);
       assert.match(testing.statusBarText(), new RegExp(`:${port} \\(other window\\)`));
-      const report = await (scriptSelfTest(2), selfTest());
+      const report = await (scriptSelfTest(defaultRouteTable.routes.length), selfTest());
       assert.equal(report.failed, 0, 'the self-tests run against the shared proxy');
     } finally {
       await other.stop();
