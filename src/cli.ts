@@ -1,6 +1,8 @@
 // `npm start`: the same proxy the extension hosts, headless.
 import { readFileSync } from 'node:fs';
+import { claudeEnvironment, exportLines } from './extension/environment';
 import { consoleLogger, type LogLevel } from './proxy/logger';
+import { autoCompactWindow } from './proxy/route/model-facts';
 import { defaultRouteTable, parseRouteTable } from './proxy/route/table';
 import { DEFAULT_LIMITS, ProxyServer, randomToken } from './proxy/server/proxy-server';
 import type { UpstreamTransport } from './proxy/upstream/client';
@@ -33,9 +35,12 @@ For measurements:
                                    own keep-alive connections; fetch: through Node's fetch,
                                    as the extension does inside VS Code
 
-Then, in the shell where you run claude:
+Then, in the shell where you run claude (the proxy prints these lines):
   export ANTHROPIC_BASE_URL=http://127.0.0.1:PORT
   export ANTHROPIC_AUTH_TOKEN=<the token>
+  unset ANTHROPIC_API_KEY
+  export CLAUDE_CODE_AUTO_COMPACT_WINDOW=<smallest input window of the routes>
+  export CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY=1
 `;
 
 async function main(): Promise<void> {
@@ -45,7 +50,7 @@ async function main(): Promise<void> {
   }
   const env = process.env;
   const logger = consoleLogger((env.CLAUDE_PROXY_LOG as LogLevel | undefined) ?? 'info');
-  const routes = env.CLAUDE_PROXY_CONFIG ? parseRouteTable(JSON.parse(readFileSync(env.CLAUDE_PROXY_CONFIG, 'utf8'))) : defaultRouteTable;
+  const routes = parseRouteTable(env.CLAUDE_PROXY_CONFIG ? JSON.parse(readFileSync(env.CLAUDE_PROXY_CONFIG, 'utf8')) : defaultRouteTable);
   const generatedToken = !env.CLAUDE_PROXY_TOKEN;
   const token = env.CLAUDE_PROXY_TOKEN || randomToken();
   const port = env.CLAUDE_PROXY_PORT === undefined || env.CLAUDE_PROXY_PORT === '' ? 4000 : Number(env.CLAUDE_PROXY_PORT);
@@ -70,10 +75,15 @@ async function main(): Promise<void> {
     upstreamTransport,
   });
   const url = await server.start();
+  const variables = claudeEnvironment({ url, token, autoCompactWindow: autoCompactWindow(routes.routes) });
   if (generatedToken) {
     process.stdout.write(`# No CLAUDE_PROXY_TOKEN set: generated one. Paste into the shell where you run claude:\n`);
-    process.stdout.write(`export ANTHROPIC_BASE_URL=${url}\nexport ANTHROPIC_AUTH_TOKEN=${token}\n`);
+  } else {
+    // The token the user chose stays out of the output: they have it already.
+    delete variables.ANTHROPIC_AUTH_TOKEN;
+    process.stdout.write(`# Paste into the shell where you run claude, with ANTHROPIC_AUTH_TOKEN set to your CLAUDE_PROXY_TOKEN:\n`);
   }
+  process.stdout.write(exportLines('bash / zsh', variables));
   process.stdout.write(`Claude proxy listening on ${url}\n`);
   // The o200k tokenizer (~60 MB) loads on the first count_tokens request, not here: most
   // sessions never ask, and the first /context pays ~130 ms once.

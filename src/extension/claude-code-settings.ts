@@ -1,6 +1,8 @@
 // The Claude Code VS Code extension starts its own `claude` process and ignores the terminal
 // environment; it takes variables from its setting `claudeCode.environmentVariables`, a list of
 // {name, value}. Pure functions here (no `vscode`), so they are tested in plain Node.
+import { CLAUDE_VARIABLE_NAMES, claudeEnvironment, type ClaudeConnection } from './environment';
+
 export const CLAUDE_CODE_EXTENSION_ID = 'anthropic.claude-code';
 export const CLAUDE_CODE_SECTION = 'claudeCode';
 export const CLAUDE_CODE_VARIABLES = 'environmentVariables';
@@ -10,16 +12,15 @@ export interface NamedVariable {
   value: string;
 }
 
-const PROXY_NAMES = new Set(['ANTHROPIC_BASE_URL', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_API_KEY']);
+const PROXY_NAMES = new Set<string>(CLAUDE_VARIABLE_NAMES);
 
-/** The user's list with the proxy's variables set: other entries stay as they were. A real
- *  Anthropic key is blanked, as in the terminal, so it is neither sent nor preferred. */
-export function withProxyVariables(existing: unknown, url: string, token: string): NamedVariable[] {
+/** The user's list with the proxy's variables set (the terminal's, compaction window included):
+ *  other entries stay as they were. A real Anthropic key is blanked, as in the terminal, so it is
+ *  neither sent nor preferred. */
+export function withProxyVariables(existing: unknown, connection: ClaudeConnection): NamedVariable[] {
   return [
     ...otherVariables(existing),
-    { name: 'ANTHROPIC_BASE_URL', value: url },
-    { name: 'ANTHROPIC_AUTH_TOKEN', value: token },
-    { name: 'ANTHROPIC_API_KEY', value: '' },
+    ...Object.entries(claudeEnvironment(connection)).map(([name, value]) => ({ name, value })),
   ];
 }
 

@@ -92,7 +92,7 @@ async function exportEnvironment(controller: ProxyController, prompts: Prompts, 
   const connection = await requireConnection(controller);
   const shell = preset ?? (await prompts.pick(shells, { title: 'Claude Proxy: Export Environment', placeHolder: 'Lines for which shell?' }));
   if (!shell) return undefined;
-  const text = exportLines(shell, claudeEnvironment(connection.url, connection.token));
+  const text = exportLines(shell, claudeEnvironment(connection));
   await vscode.env.clipboard.writeText(text);
   const comment = shell === 'PowerShell' ? '#' : shell === 'cmd' ? 'REM' : '#';
   const header = `${comment} Claude Proxy: run these lines in the shell where you start claude (${shell}).\n`
@@ -112,7 +112,7 @@ async function openClaudeTerminal(controller: ProxyController): Promise<vscode.T
     name: 'Claude Code',
     iconPath: new vscode.ThemeIcon('sparkle'),
     // With the injection on, the environment collection sets it; else this terminal gets it alone.
-    env: controller.injectEnvironment ? undefined : claudeEnvironment(connection.url, connection.token),
+    env: controller.injectEnvironment ? undefined : claudeEnvironment(connection),
     isTransient: true,
   });
   terminal.show();

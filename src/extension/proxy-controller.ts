@@ -13,6 +13,8 @@ import { runSelfTests, type SelfTestReport } from './self-test';
 import { readSettings, SECTION, settingsDiff, transportOf, type ExtensionSettings, type SettingsResult } from './settings';
 import type { RouteSummary, StatusBar } from './status-bar';
 import type { TerminalEnvironment } from './terminal-env';
+import type { ClaudeConnection } from './environment';
+import { autoCompactWindow } from '../proxy/route/model-facts';
 
 export type ProxyState =
   | { kind: 'stopped' }
@@ -89,9 +91,16 @@ export class ProxyController implements vscode.Disposable {
   }
 
   /** Where `claude` should go, or undefined while no proxy serves this window. */
-  connection(): { url: string; token: string } | undefined {
+  connection(): ClaudeConnection | undefined {
     const url = this.url;
-    return url && this.token ? { url, token: this.token } : undefined;
+    if (!url || !this.token) return undefined;
+    return { url, token: this.token, autoCompactWindow: this.settings && autoCompactWindow(this.settings.routeTable.routes) };
+  }
+
+  /** New terminals get the current connection (URL, token, the routes' compaction window). */
+  private applyTerminal(): void {
+    const connection = this.connection();
+    if (connection) this.terminal.apply(connection);
   }
 
   get injectEnvironment(): boolean {
@@ -240,7 +249,7 @@ export class ProxyController implements vscode.Disposable {
     this.server = server;
     this.token = token;
     const url = server.url!;
-    if (settings.injectEnvironment) this.terminal.apply(url, token);
+    if (settings.injectEnvironment) this.applyTerminal();
     this.setState({ kind: 'running', url, port: server.port! });
     this.log.info(`Proxy listening on ${url}, upstream ${settings.openaiBaseUrl}, OpenAI key: ${describeKeySource(source)}`);
     for (const route of this.routeSummary()) this.log.info(`Route ${route.names.join(', ')}${route.patterns.length ? ` (${route.patterns.join(', ')})` : ''} -> ${route.model} (${route.api})`);
@@ -290,8 +299,9 @@ export class ProxyController implements vscode.Disposable {
       if (diff.restart) {
         await this.doStop();
         await this.doStart(false);
-      } else if (diff.environment) {
-        if (after.injectEnvironment && this.token) this.terminal.apply(this.sharedUrl, this.token);
+      } else if (diff.environment || diff.reconfigure) {
+        // The routes set the terminal's compaction window too.
+        if (after.injectEnvironment && this.token) this.applyTerminal();
         else this.terminal.clear();
       }
       this.refresh();
@@ -321,10 +331,10 @@ export class ProxyController implements vscode.Disposable {
       this.server.reconfigure({ openaiBaseUrl: after.openaiBaseUrl, routes: after.routeTable, upstreamTransport: transportOf(after) });
       this.log.info(`Settings applied: upstream ${after.openaiBaseUrl} (${transportOf(after) ?? defaultTransport(after.openaiBaseUrl)}), routes ${this.routeSummary().map((route) => `${route.names[0]} -> ${route.model} (${route.api})`).join(', ')}`);
     }
-    if (diff.environment) {
-      if (after.injectEnvironment && this.token) this.terminal.apply(this.server.url!, this.token);
+    if (diff.environment || diff.reconfigure) {
+      if (after.injectEnvironment && this.token) this.applyTerminal();
       else this.terminal.clear();
-      this.log.info(`Terminal environment ${after.injectEnvironment ? 'on' : 'off'} (claudeProxy.injectEnvironment)`);
+      if (diff.environment) this.log.info(`Terminal environment ${after.injectEnvironment ? 'on' : 'off'} (claudeProxy.injectEnvironment)`);
     }
     this.refresh();
   }
@@ -346,10 +356,10 @@ export class ProxyController implements vscode.Disposable {
     this.token = token;
     if (this.server) {
       this.server.reconfigure({ token });
-      if (this.settings?.injectEnvironment) this.terminal.apply(this.server.url!, token);
+      if (this.settings?.injectEnvironment) this.applyTerminal();
       this.log.info('Proxy token changed: new terminals get the new one; terminals opened before must be reopened');
     } else if (this.sharedUrl && this.settings?.injectEnvironment) {
-      this.terminal.apply(this.sharedUrl, token);
+      this.applyTerminal();
     }
   }
 
@@ -357,7 +367,7 @@ export class ProxyController implements vscode.Disposable {
     const url = `http://127.0.0.1:${port}`;
     this.sharedUrl = url;
     this.token = token;
-    if (settings.injectEnvironment) this.terminal.apply(url, token);
+    if (settings.injectEnvironment) this.applyTerminal();
     this.setState({ kind: 'shared', url, port });
     this.log.info(`Port ${port} is served by the Claude proxy of another VS Code window: this window uses it, and takes over when it stops`);
     this.stopWatcher();

@@ -1,22 +1,23 @@
-// The integrated terminal's environment: ANTHROPIC_BASE_URL and ANTHROPIC_AUTH_TOKEN for every new
-// terminal while the proxy runs, ANTHROPIC_API_KEY blanked. Not persisted: the collection lives in
+// The integrated terminal's environment (environment.ts claudeEnvironment) for every new terminal
+// while the proxy runs. Not persisted: the collection lives in
 // memory only, so the token never reaches VS Code's workspace storage on disk.
 import * as vscode from 'vscode';
-import { claudeEnvironment } from './environment';
+import { claudeEnvironment, type ClaudeConnection } from './environment';
 
 export class TerminalEnvironment {
   constructor(private readonly collection: vscode.GlobalEnvironmentVariableCollection) {
     collection.persistent = false;
   }
 
-  apply(baseUrl: string, token: string): void {
+  apply(connection: ClaudeConnection): void {
     this.collection.persistent = false;
     this.collection.clear();
-    const port = new URL(baseUrl).port;
+    const port = new URL(connection.url).port;
     this.collection.description = new vscode.MarkdownString(
-      `Claude Proxy: \`claude\` talks to the proxy on port ${port} (ANTHROPIC_BASE_URL, ANTHROPIC_AUTH_TOKEN; ANTHROPIC_API_KEY blanked).`,
+      `Claude Proxy: \`claude\` talks to the proxy on port ${port} (ANTHROPIC_BASE_URL, ANTHROPIC_AUTH_TOKEN; ANTHROPIC_API_KEY blanked; `
+      + `CLAUDE_CODE_AUTO_COMPACT_WINDOW, CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY).`,
     );
-    for (const [name, value] of Object.entries(claudeEnvironment(baseUrl, token))) this.collection.replace(name, value);
+    for (const [name, value] of Object.entries(claudeEnvironment(connection))) this.collection.replace(name, value);
   }
 
   clear(): void {

@@ -37,6 +37,17 @@ test('claude --model haiku goes to gpt-5-mini on Chat Completions', async () => 
   assert.ok(calls.some((call) => call.path === '/v1/chat/completions' && call.body.model === 'gpt-5-mini'));
 });
 
+test('claude --model fable (the picker\'s "most capable") is served: gpt-5-codex at high effort', async () => {
+  const before = fake.requests.length;
+  const run = await runClaude(proxy.url, TOKEN, ['say hello', '--model', 'fable']);
+  assert.equal(run.code, 0, run.stderr || run.stdout);
+  assert.equal(run.json.result, 'Hello from the fake.');
+  const calls = fake.requests.slice(before).filter((call) => call.path === '/v1/responses');
+  assert.ok(calls.length >= 1);
+  assert.ok(calls.every((call) => call.body.model === 'gpt-5-codex' && call.body.reasoning?.effort === 'high'), JSON.stringify(calls.map((call) => call.body.reasoning)));
+  assert.match(proxy.stderr(), /POST \/v1\/messages claude-fable-[\w-]+ -> gpt-5-codex/);
+});
+
 test('a Bash tool call completes the round trip: Claude Code runs it and the output reaches OpenAI', async () => {
   const marker = `e2e-marker-${Date.now()}`;
   fake.script(

@@ -81,7 +81,7 @@ for (const target of [
       `fetch the marker page ${pageUrl}`, ...target.args, '--allowedTools', 'WebFetch',
       // WebFetch asks claude.ai whether a domain is safe first; there is no claude.ai here.
       '--settings', JSON.stringify({ skipWebFetchPreflight: true }),
-    ], 120000, { NODE_EXTRA_CA_CERTS: join(certDir, 'cert.pem') });
+    ], 120000, { env: { NODE_EXTRA_CA_CERTS: join(certDir, 'cert.pem') } });
     assert.equal(run.code, 0, run.stderr || run.stdout);
     assert.equal(run.json?.result, FINAL, run.stdout);
 

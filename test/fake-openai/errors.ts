@@ -97,6 +97,19 @@ export function modelNotFound(model: string): never {
   return fail(404, `The model \`${model}\` does not exist or you do not have access to it.`, null, 'model_not_found');
 }
 
+/** OpenAI's overflow answers. Chat Completions names both numbers (the GPT-5 family's wording,
+ *  as reported in cline/cline#5474; older models say "This model's maximum context length is…");
+ *  the Responses API names none (as reported in dyad-sh/dyad#1672). */
+export function contextLengthExceeded(api: 'chat' | 'responses', reasoningModel: boolean, limit: number, used: number): never {
+  if (api === 'responses') {
+    return invalid('Your input exceeds the context window of this model. Please adjust your input and try again.', 'input', 'context_length_exceeded');
+  }
+  const message = reasoningModel
+    ? `Input tokens exceed the configured limit of ${limit} tokens. Your messages resulted in ${used} tokens. Please reduce the length of the messages.`
+    : `This model's maximum context length is ${limit} tokens. However, your messages resulted in ${used} tokens. Please reduce the length of the messages.`;
+  return invalid(message, 'messages', 'context_length_exceeded');
+}
+
 export const BAD_JSON_MESSAGE =
   "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you have trouble figuring out how to fix this, please contact us through our help center at help.openai.com.)";
 

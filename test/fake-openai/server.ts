@@ -1,13 +1,14 @@
 // The fake OpenAI HTTP server: routing, auth, recording, the script queue.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { ApiError, BAD_JSON_MESSAGE, defaultErrorBody, fail, missingKeyError, modelNotFound, wrongKeyError } from './errors';
+import { ApiError, BAD_JSON_MESSAGE, contextLengthExceeded, defaultErrorBody, fail, missingKeyError, modelNotFound, wrongKeyError } from './errors';
 import { ModelRegistry } from './models';
 import { DEFAULT_ANSWER, planOf, type Plan, type StreamedAnswer } from './plan';
 import { chatCompletion, streamChat } from './render-chat';
 import { renderResponses } from './render-responses';
 import { Responder } from './responder';
 import type { FakeOpenAI, FakeOpenAIOptions, ModelSpec, RecordedRequest, ScriptedAnswer } from './types';
+import { estimateTokens } from './util';
 import { validateChat } from './validate-chat';
 import { validateResponses, type ResponsesMemory } from './validate-responses';
 
@@ -101,6 +102,13 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     return final;
   }
 
+  /** Refuses a prompt longer than the model's window (options.inputWindows), after validation as OpenAI does. */
+  function checkWindow(api: 'chat' | 'responses', spec: ModelSpec, raw: string): void {
+    const limit = options.inputWindows?.[spec.id];
+    const used = estimateTokens(raw);
+    if (limit !== undefined && used > limit) contextLengthExceeded(api, spec.reasoning, limit, used);
+  }
+
   /** The hook's answer for this call, else the script queue's next one, else the default. */
   function nextAnswer(path: '/v1/chat/completions' | '/v1/responses', body: unknown, raw: string): ScriptedAnswer {
     return options.answerFor?.({ path, body, raw }) ?? queue.shift() ?? DEFAULT_ANSWER;
@@ -108,6 +116,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
 
   async function chat(out: Responder, body: unknown, raw: string): Promise<void> {
     const info = validateChat(body, models);
+    checkWindow('chat', info.spec, raw);
     const plan = planOf(nextAnswer('/v1/chat/completions', body, raw));
     const final = await special(out, plan, info.stream, info.spec.id);
     if (!final) return;
@@ -118,6 +127,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
 
   async function responses(out: Responder, body: unknown, raw: string): Promise<void> {
     const info = validateResponses(body, models, memory);
+    checkWindow('responses', info.spec, raw);
     const plan = planOf(nextAnswer('/v1/responses', body, raw));
     const final = await special(out, plan, info.stream, info.spec.id);
     if (!final) return;

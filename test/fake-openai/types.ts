@@ -75,6 +75,12 @@ export interface FakeOpenAIOptions {
    * what it expects (e.g. a marker in its text). Called once per accepted call, retries included.
    */
   answerFor?: (call: AnswerCall) => ScriptedAnswer | undefined;
+  /**
+   * Prompt tokens each model accepts, e.g. { 'gpt-5-codex': 100_000 }; a longer request (counted as
+   * the fake counts usage: its JSON text / 4) is refused as OpenAI refuses it: 400,
+   * context_length_exceeded. Models not named take any size.
+   */
+  inputWindows?: Record<string, number>;
 }
 
 /** What `answerFor` sees of an accepted model call. */

@@ -61,10 +61,18 @@ export interface ClaudeRun {
   json: any;
 }
 
-/** Runs `claude -p …` headless against a base URL, with a throwaway HOME; bounded in time.
- *  `env` adds to (or overrides) the CLI's environment. */
-export async function runClaude(baseUrl: string, token: string, args: string[], timeoutMs = 90000, env: Record<string, string> = {}): Promise<ClaudeRun> {
-  const home = mkdtempSync(join(tmpdir(), 'claude-home-'));
+export interface ClaudeOptions {
+  /** The HOME (and working folder) to run in; a throwaway one when absent. Reuse it for --continue. */
+  home?: string;
+  /** More variables, e.g. the ones the extension injects. */
+  env?: Record<string, string>;
+  /** Sent on stdin: the prompt, when it is too long for an argument (Linux takes 128 KiB at most). */
+  input?: string;
+}
+
+/** Runs `claude -p …` headless against a base URL, with a throwaway HOME; bounded in time. */
+export async function runClaude(baseUrl: string, token: string, args: string[], timeoutMs = 90000, options: ClaudeOptions = {}): Promise<ClaudeRun> {
+  const home = options.home ?? mkdtempSync(join(tmpdir(), 'claude-home-'));
   const child = spawn(claudeBinary, ['-p', ...args, '--output-format', 'json'], {
     cwd: home,
     env: {
@@ -78,10 +86,11 @@ export async function runClaude(baseUrl: string, token: string, args: string[], 
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
       // A broken stream must fail the test instead of being hidden by a non-streaming retry.
       CLAUDE_CODE_DISABLE_NONSTREAMING_FALLBACK: '1',
-      ...env,
+      ...options.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  child.stdin?.end(options.input);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (data) => { stdout += data; });

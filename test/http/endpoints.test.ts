@@ -61,6 +61,17 @@ test('GET /v1/models lists the Claude names served', async () => {
   assert.ok(list.data.some((model) => model.id === 'claude-fast'), 'the Anthropic SDK reads the list');
 });
 
+test('GET /v1/models: each entry names the OpenAI model, API and window behind it (Claude Code\'s /model shows them)', async () => {
+  const body = (await (await fetch(`${h.url}/v1/models`, { headers: { 'x-api-key': PROXY_TOKEN } })).json() as any);
+  const entry = (id: string) => body.data.find((model: any) => model.id === id);
+  assert.equal(entry('claude-sonnet-4-5').display_name, 'Sonnet 4.5 → gpt-5-codex');
+  assert.equal(entry('claude-sonnet-4-5').description, 'OpenAI gpt-5-codex via the Responses API, 272,000-token input window');
+  assert.equal(entry('claude-fable-5-2').display_name, 'Fable 5.2 → gpt-5-codex');
+  assert.match(entry('claude-fable-5-2').description, /high effort/);
+  assert.equal(entry('claude-fast').display_name, 'Fast → gpt-5-mini');
+  assert.equal(entry('claude-fast').description, 'OpenAI gpt-5-mini via the Chat Completions API, 272,000-token input window (alias of claude-haiku-4-5)');
+});
+
 test('GET /health gives upstream and routes, never a secret', async () => {
   const response = await fetch(`${h.url}/health`);
   const text = await response.text();
@@ -77,7 +88,7 @@ test('a model nothing serves: 404 not_found_error listing what is served, nothin
   assert.equal(response.status, 404);
   const body = (await response.json() as any);
   assert.equal(body.error.type, 'not_found_error');
-  assert.match(body.error.message, /gpt-4o.*claude-sonnet-4-5.*claude-fast/);
+  assert.match(body.error.message, /gpt-4o.*claude-fast.*claude-sonnet-4-5/);
   assert.equal(h.fake.requests.length, before);
 });
 

@@ -98,9 +98,42 @@ test('context overflow -> "prompt is too long: N tokens > M maximum"', async () 
   assert.equal(error.status, 400);
   assert.equal(error.message, 'prompt is too long: 130512 tokens > 128000 maximum');
 
-  h.fake.script({ kind: 'error', status: 400, body: { error: { message: 'Your input exceeds the context window of this model. Please adjust your input and try again.', type: 'invalid_request_error', param: 'input', code: 'context_length_exceeded' } } });
-  const responses = await errorOf(await post(h.url, '/v1/messages', body('claude-sonnet-4-5')));
-  assert.match(responses.message, /^prompt is too long: \d+ tokens > \d+ maximum$/);
+  h.fake.script({ kind: 'error', status: 400, body: { error: { message: 'Input tokens exceed the configured limit of 272000 tokens. Your messages resulted in 289650 tokens. Please reduce the length of the messages.', type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } } });
+  const gpt5 = await errorOf(await post(h.url, '/v1/messages', body('claude-haiku-4-5')));
+  assert.equal(gpt5.message, 'prompt is too long: 289650 tokens > 272000 maximum', 'the GPT-5 family\'s Chat Completions wording');
+});
+
+test('context overflow without numbers (Responses API): N is the counted prompt, M the route\'s input window', async () => {
+  const overflow = { kind: 'error', status: 400, body: { error: { message: 'Your input exceeds the context window of this model. Please adjust your input and try again.', type: 'invalid_request_error', param: 'input', code: 'context_length_exceeded' } } } as const;
+  // A server whose gpt-5-codex takes 130,000 tokens, answer included: 2,000 of prompt.
+  const routes = { routes: [{ name: 'claude-small', model: 'gpt-5-codex', api: 'responses' as const, contextWindow: 130_000 }] };
+  const proxy = new ProxyServer({ token: PROXY_TOKEN, openaiApiKey: h.fake.apiKey, openaiBaseUrl: h.fake.url, routes, port: 0 });
+  const url = await proxy.start();
+  try {
+    const long = body('claude-small', { messages: [{ role: 'user', content: 'word '.repeat(3000) }] });
+    const counted = ((await (await post(url, '/v1/messages/count_tokens', { model: long.model, messages: long.messages })).json()) as any).input_tokens;
+    assert.ok(counted > 2000, `counted ${counted}`);
+    h.fake.script(overflow);
+    const responses = await errorOf(await post(url, '/v1/messages', long));
+    assert.equal(responses.status, 400);
+    assert.equal(responses.type, 'invalid_request_error');
+    assert.equal(responses.message, `prompt is too long: ${counted} tokens > 2000 maximum`);
+
+    // In a stream, OpenAI may report the overflow as an error event: the same answer.
+    h.fake.script({ kind: 'stream_error', afterChunks: [], message: overflow.body.error.message, code: 'context_length_exceeded' });
+    const streamed = await post(url, '/v1/messages', { ...long, stream: true });
+    const message = streamed.headers.get('content-type')?.includes('json')
+      ? (await errorOf(streamed)).message
+      : (await sseEvents(streamed)).find((frame) => frame.event === 'error')?.data.error.message;
+    assert.equal(message, `prompt is too long: ${counted} tokens > 2000 maximum`);
+  } finally {
+    await proxy.stop();
+  }
+  // The default table's gpt-5-codex: M is OpenAI's 272,000; a count under it is raised to M + 1,
+  // so that Claude Code still compacts.
+  h.fake.script(overflow);
+  const big = await errorOf(await post(h.url, '/v1/messages', body('claude-sonnet-4-5')));
+  assert.equal(big.message, 'prompt is too long: 272001 tokens > 272000 maximum');
 });
 
 test('other upstream statuses map to their Anthropic types', async () => {

@@ -193,7 +193,7 @@ test('in process: no error path shows the OpenAI key or the proxy token, whole o
   // The exported environment: the lines "Export Environment" gives for each shell, and the
   // variables set in new terminals (src/extension/environment.ts, plain Node). The proxy token is
   // what they exist to carry, on its ANTHROPIC_AUTH_TOKEN line; the OpenAI key never goes there.
-  const exported = claudeEnvironment('http://127.0.0.1:4000', PROXY_TOKEN_SECRET);
+  const exported = claudeEnvironment({ url: 'http://127.0.0.1:4000', token: PROXY_TOKEN_SECRET, autoCompactWindow: 272000 });
   observed.add('terminal environment', JSON.stringify(exported));
   assert.deepEqual(Object.keys(exported).filter((name) => /OPENAI/i.test(name)), []);
   for (const shell of shells) {

@@ -337,6 +337,28 @@ test('a finished answer is not recorded as aborted, and connections drop to 0 on
   assert.equal(fake.activeRequests(), 0);
 });
 
+test('inputWindows: a longer prompt is refused as OpenAI refuses it; a shorter one is answered', async () => {
+  const fake = await startFakeOpenAI({ inputWindows: { 'gpt-5-codex': 500, 'gpt-4o': 500, 'gpt-5-mini': 500 } });
+  const client = new OpenAI({ apiKey: fake.apiKey, baseURL: fake.url, maxRetries: 0 });
+  try {
+    const long = 'x'.repeat(2400);
+    const responses = await rejects(client.responses.create({ model: 'gpt-5-codex', input: long }), 400, 'context_length_exceeded',
+      'Your input exceeds the context window of this model. Please adjust your input and try again.');
+    assert.equal(responses.param, 'input');
+    const used = Math.ceil(JSON.stringify({ model: 'gpt-4o', messages: [user(long)] }).length / 4);
+    const chat = await rejects(client.chat.completions.create({ model: 'gpt-4o', messages: [user(long)] }), 400, 'context_length_exceeded',
+      `This model's maximum context length is 500 tokens. However, your messages resulted in ${used} tokens. Please reduce the length of the messages.`);
+    assert.equal(chat.param, 'messages');
+    await rejects(client.chat.completions.create({ model: 'gpt-5-mini', messages: [user(long)] }), 400, 'context_length_exceeded', /^400 Input tokens exceed the configured limit of 500 tokens\. Your messages resulted in \d+ tokens\./);
+    const short = await client.responses.create({ model: 'gpt-5-codex', input: 'hi' });
+    assert.equal(short.status, 'completed');
+    const other = await client.responses.create({ model: 'gpt-5', input: long });
+    assert.equal(other.status, 'completed', 'a model not named takes any size');
+  } finally {
+    await fake.close();
+  }
+});
+
 test('GET /v1/models lists the known models; unknown model ids are 404', async () => {
   await withFake(async (_fake, client) => {
     const ids = [];

@@ -27,6 +27,17 @@ test('default table routes the model families today\'s Claude Code sends', () =>
   assert.equal(table.find('CLAUDE-OPUS-4-8')?.model, 'gpt-5-codex', 'names match case-insensitively');
 });
 
+test('every Claude model Claude Code 2.1.332 offers is served, and any claude-* name to come goes to the big route', () => {
+  assert.equal(table.find('claude-fable-5-2')?.name, 'claude-fable-5-2');
+  assert.equal(table.find('fable')?.reasoningEffort, 'high', 'Fable: the big model at high effort');
+  assert.equal(table.find('claude-fable-5-2')?.model, 'gpt-5-codex');
+  assert.equal(table.find('claude-opus-5-5')?.name, 'claude-sonnet-4-5');
+  assert.equal(table.find('claude-sonnet-5-5')?.name, 'claude-sonnet-4-5');
+  assert.equal(table.find('claude-haiku-5-5')?.model, 'gpt-5-mini');
+  for (const name of ['claude-mythos-6', 'claude-opus-6-0[1m]', 'claude-quill-1']) assert.equal(table.find(name)?.name, 'claude-sonnet-4-5', name);
+  assert.equal(table.find('claude-sonnet-4-5')?.reasoningEffort, undefined, 'the big route follows the request\'s effort');
+});
+
 test('a name nothing serves is undefined without a default route, and caught by one', () => {
   assert.equal(table.find('gpt-4o'), undefined);
   const withDefault = new RouteTable(parseRouteTable({ ...defaultRouteTable, defaultRoute: 'claude-haiku-4-5' }));

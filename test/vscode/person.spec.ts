@@ -124,7 +124,7 @@ test('a new terminal has ANTHROPIC_BASE_URL and the token, and the inherited ANT
 test('"Run Self-Tests" passes against the fake OpenAI backend and logs the PASS lines', { timeout: 120_000 }, async () => {
   const page = browser.page;
   const answers: ScriptedAnswer[] = [];
-  for (let route = 0; route < 2; route++) {
+  for (let route = 0; route < 3; route++) {
     answers.push(
       { kind: 'text', chunks: ['po', 'ng'] },
       { kind: 'text', chunks: ['po', 'ng'] },
@@ -137,15 +137,15 @@ test('"Run Self-Tests" passes against the fake OpenAI backend and logs the PASS 
   // The extension's log is the state to wait on: every run ends with its summary line, passed or
   // not. Then the person must have been told, in a notification.
   const summary = await waitFor('the self-tests\' summary line in the extension\'s log', () => /Self-tests: [^\n]*checks passed[^\n]*/.exec(extensionLog(server))?.[0], 90_000);
-  assert.equal(summary, 'Self-tests: all 10 checks passed', extensionLog(server));
-  await waitForNotification(page, /Self-tests: all 10 checks passed/, 15_000);
+  assert.equal(summary, 'Self-tests: all 14 checks passed', extensionLog(server));
+  await waitForNotification(page, /Self-tests: all 14 checks passed/, 15_000);
   await screenshot(page, 'self-test-notification');
   await runCommand(page, 'Claude Proxy: Show Log');
-  const log = await readOutputPanel(page, /Self-tests: all 10 checks passed/);
+  const log = await readOutputPanel(page, /Self-tests: all 14 checks passed/);
   await screenshot(page, 'self-test-log');
   assert.match(log, /\[PASS\] claude-sonnet-4-5 -> gpt-5-codex/);
   assert.match(log, /\[PASS\] claude-haiku-4-5 -> gpt-5-mini/);
-  assert.match(log, /Self-tests: all 10 checks passed/);
+  assert.match(log, /Self-tests: all 14 checks passed/);
 });
 
 test('the real Claude Code CLI in that terminal answers with the fake\'s text', { timeout: 180_000 }, async () => {

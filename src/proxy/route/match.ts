@@ -1,10 +1,13 @@
 // Resolves a Claude model name to its route: exact names and aliases first, then patterns in
 // table order, then the default route.
+import { inputWindow } from './model-facts';
 import type { ReasoningEffort, RouteConfig, RouteTableConfig } from './table';
 
 export interface ResolvedRoute extends RouteConfig {
   /** True when the model rejects sampling parameters and takes a reasoning effort. */
   reasoning: boolean;
+  /** The prompt tokens the upstream accepts; undefined for a model whose window is unknown. */
+  inputWindow: number | undefined;
 }
 
 export class RouteTable {
@@ -49,7 +52,7 @@ export class RouteTable {
 }
 
 function resolve(route: RouteConfig): ResolvedRoute {
-  return { ...route, reasoning: route.reasoning ?? isReasoningModel(route.model) };
+  return { ...route, reasoning: route.reasoning ?? isReasoningModel(route.model), inputWindow: inputWindow(route) };
 }
 
 /** OpenAI's reasoning families (gpt-5*, o1/o3/o4*, *codex*) reject temperature, top_p and stop. */

@@ -20,6 +20,9 @@ export const routeSchema = z.strictObject({
   api: z._default(z.enum(['chat', 'responses']), 'chat'),
   /** Upper bound for max_tokens; the client's request is capped to it. */
   maxOutputTokens: z._default(z.number().check(z.int(), z.positive()), 8192),
+  /** Tokens the upstream takes in one request, prompt and answer together. Known for OpenAI's
+   *  models (route/model-facts.ts); set it for another server's, so Claude Code compacts in time. */
+  contextWindow: z.optional(z.number().check(z.int(), z.positive())),
   /** Fixed reasoning effort; when absent it follows the request's thinking / output_config.effort. */
   reasoningEffort: z.optional(reasoningEffortSchema),
   /** Whether the model is a reasoning model (rejects temperature/top_p/stop, takes reasoning effort).
@@ -67,16 +70,20 @@ export type RouteTableConfig = z.infer<typeof routeTableSchema>;
 export type RouteTableInput = z.input<typeof routeTableSchema>;
 
 /** The table this extension ships with, from the LiteLLM set-up it replaces, plus the families
- *  today's Claude Code sends (claude-opus-4-8, claude-sonnet-5, claude-haiku-4-5-20251001). */
+ *  today's Claude Code sends (claude-opus-5-5, claude-fable-5-2, claude-haiku-5-5). Patterns are
+ *  tried in table order, so the big route comes last: its "claude-*" serves every Claude model
+ *  the others do not, next month's included. */
 export const defaultRouteTable: RouteTableInput = {
   routes: [
     {
-      name: 'claude-sonnet-4-5',
-      aliases: ['claude-smart', 'claude-code'],
-      patterns: ['claude-sonnet-*', 'claude-opus-*', 'claude-*-sonnet-*', 'claude-*-opus-*', 'sonnet', 'opus'],
+      // Claude Code's "most capable" model: the big model at high effort, a route of its own so
+      // that it can be sent elsewhere in settings.
+      name: 'claude-fable-5-2',
+      patterns: ['claude-fable-*', 'claude-*-fable-*', 'fable'],
       model: 'gpt-5-codex',
       api: 'responses',
       maxOutputTokens: 8192,
+      reasoningEffort: 'high',
     },
     {
       name: 'claude-haiku-4-5',
@@ -85,6 +92,14 @@ export const defaultRouteTable: RouteTableInput = {
       model: 'gpt-5-mini',
       api: 'chat',
       maxOutputTokens: 4096,
+    },
+    {
+      name: 'claude-sonnet-4-5',
+      aliases: ['claude-smart', 'claude-code'],
+      patterns: ['claude-sonnet-*', 'claude-opus-*', 'claude-*-sonnet-*', 'claude-*-opus-*', 'sonnet', 'opus', 'claude-*'],
+      model: 'gpt-5-codex',
+      api: 'responses',
+      maxOutputTokens: 8192,
     },
   ],
 };

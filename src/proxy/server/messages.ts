@@ -56,7 +56,7 @@ export async function handleMessages(raw: Buffer, response: ServerResponse, cont
   const capture = captureCollector(context.captureBodies);
   const accepted = await openUpstream(raw, context, record, call, capture !== undefined);
   const reread = () => parseOrThrow(messagesRequest, parseJson(raw));
-  const errorContext = errorContextFor(context, accepted.route.model, reread);
+  const errorContext = errorContextFor(context, accepted.route, reread);
   const translation = (sink: EventSink): Translation => ({
     assembler: new ResponseAssembler(sink, {
       messageId: randomMessageId(), model: accepted.model, stopSequences: accepted.stopSequences, thinking: accepted.thinking,
@@ -125,7 +125,7 @@ async function openUpstream(raw: Buffer, context: ProxyContext, record: RequestR
   try {
     attempt = await openFirstAvailable(request, primary, names, client, sdk, context, record, call);
   } catch (error) {
-    throw await failure(error, call, errorContextFor(context, record.openaiModel ?? primary.model, () => request));
+    throw await failure(error, call, errorContextFor(context, attemptedRoute(context, record) ?? primary, () => request));
   }
   if (captureBodies) record.exchange = { request: body, upstreamRequest: attempt.upstreamBody, response: undefined };
   const display = thinkingDisplay(request);
@@ -162,8 +162,13 @@ function recallReasoning(context: ProxyContext, request: MessagesRequest): Recal
 }
 
 /** What an upstream error message names; the prompt's tokens are counted only if the error needs them. */
-function errorContextFor(context: ProxyContext, openaiModel: string, request: () => MessagesRequest): ErrorContext {
-  return { baseURL: context.upstream.settings.baseURL, openaiModel, promptTokens: () => countInputTokens(request()) };
+function errorContextFor(context: ProxyContext, route: ResolvedRoute, request: () => MessagesRequest): ErrorContext {
+  return { baseURL: context.upstream.settings.baseURL, openaiModel: route.model, inputWindow: route.inputWindow, promptTokens: () => countInputTokens(request()) };
+}
+
+/** The route last tried (a fallback's, when the primary failed over). */
+function attemptedRoute(context: ProxyContext, record: RequestRecord): ResolvedRoute | undefined {
+  return record.routeName === undefined ? undefined : context.routes.byName(record.routeName);
 }
 
 /** Tries the route, then its fallbacks in order, each with its retries, until one accepts the call. */

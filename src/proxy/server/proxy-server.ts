@@ -19,6 +19,7 @@ import { TokenCheck } from './auth';
 import type { ProxyContext, RequestRecord } from './context';
 import { readBody, readJsonBody, sendError, sendJson } from './http-io';
 import { handleMessages } from './messages';
+import { modelList } from './model-list';
 import { RequestGuard } from './request-guard';
 import { parseOrThrow } from './validation';
 
@@ -313,7 +314,7 @@ export class ProxyServer {
       record.claudeModel = body.model;
       sendJson(response, 200, { input_tokens: await countInputTokens(body) });
     } else if (path === '/v1/models' && method === 'GET') {
-      sendJson(response, 200, this.modelList(context));
+      sendJson(response, 200, modelList(context.routes));
     } else {
       request.resume();
       throw new AnthropicError('not_found_error', `Not found: ${method} ${path}`);
@@ -327,15 +328,10 @@ export class ProxyServer {
       openaiKeyConfigured: Boolean(this.options.openaiApiKey),
       routes: context.routes.routes().map((route) => ({
         name: route.name, aliases: route.aliases, patterns: route.patterns, model: route.model, api: route.api, maxOutputTokens: route.maxOutputTokens,
+        inputWindow: route.inputWindow ?? null,
       })),
       defaultRoute: context.routes.config.defaultRoute ?? null,
     };
-  }
-
-  private modelList(context: ProxyContext): unknown {
-    const created = new Date(0).toISOString();
-    const data = context.routes.servedNames().map((id) => ({ type: 'model', id, display_name: id, created_at: created }));
-    return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
   }
 
   private logRequest(context: ProxyContext, record: RequestRecord): void {

@@ -8,6 +8,9 @@ export interface ErrorContext {
   openaiModel: string;
   /** Estimates the prompt's size for an overflow message that gives no numbers. */
   promptTokens?: () => Promise<number>;
+  /** The route's input window (route/model-facts.ts): the limit an overflow reports when
+   *  OpenAI's message names none. */
+  inputWindow?: number;
 }
 
 interface UpstreamErrorBody {
@@ -25,6 +28,8 @@ export async function toAnthropicError(error: unknown, context: ErrorContext): P
     return new AnthropicError('api_error', `Could not reach the OpenAI API at ${context.baseURL} (${causeOf(error)})`, { status: 502 });
   }
   if (error instanceof UpstreamAnswerError) {
+    // The Responses API may report an overflow inside the stream (an error event) rather than as a 400.
+    if (isContextOverflow(error.code ?? undefined, error.message)) return contextOverflow(error.message, context);
     if (error.code === 'rate_limit_exceeded') return new AnthropicError('rate_limit_error', `OpenAI rate limit reached: ${error.message}`);
     if (saysOverloaded(error.code ?? undefined, error.message)) return new AnthropicError('overloaded_error', `OpenAI is overloaded: ${error.message}`);
     return new AnthropicError('api_error', `OpenAI failed to answer: ${error.message}`);
@@ -99,14 +104,19 @@ function isContextOverflow(code: string | undefined, message: string): boolean {
     || /maximum context length|context window|context_length_exceeded|too many tokens|prompt is too long/i.test(message);
 }
 
-/** Claude Code recognises exactly this wording and compacts the conversation. */
+/** Claude Code recognises exactly this wording and compacts the conversation; when the compaction
+ *  request itself is too long, it drops the oldest messages by N - M. OpenAI's Chat Completions
+ *  message gives both numbers ("maximum context length is M tokens ... resulted in N tokens",
+ *  "configured limit of M tokens. Your messages resulted in N tokens"); the Responses API's gives
+ *  none, so N is counted and M is the route's input window. */
 async function contextOverflow(message: string, context: ErrorContext): Promise<AnthropicError> {
-  const numbers = /maximum context length is (\d+) tokens.*?(?:resulted in|requested) (\d+) tokens/is.exec(message);
-  let limit = numbers ? Number(numbers[1]) : undefined;
+  const numbers = /(?:maximum context length is|configured limit of) (\d+) tokens.*?(?:resulted in|requested) (\d+) tokens/is.exec(message);
+  let limit = numbers ? Number(numbers[1]) : context.inputWindow;
   let used = numbers ? Number(numbers[2]) : undefined;
   if (used === undefined && context.promptTokens) used = await context.promptTokens().catch(() => undefined);
   used ??= (limit ?? 0) + 1;
   limit ??= Math.max(0, used - 1);
+  // The count is an estimate: never report a prompt that fits, or Claude Code would not compact.
   if (used <= limit) used = limit + 1;
   return new AnthropicError('invalid_request_error', `prompt is too long: ${used} tokens > ${limit} maximum`);
 }

@@ -178,7 +178,9 @@ describe('Claude Proxy extension', () => {
     assert.equal(env.ANTHROPIC_API_KEY, '');
     assert.equal(testing.terminalEnvironmentPersistent(), false);
     const description = testing.terminalEnvironmentDescription() ?? '';
-    assert.match(description, new RegExp(`port ${running().port} \\(ANTHROPIC_BASE_URL, ANTHROPIC_AUTH_TOKEN; ANTHROPIC_API_KEY blanked\\)`));
+    assert.match(description, new RegExp(`port ${running().port} \\(ANTHROPIC_BASE_URL, ANTHROPIC_AUTH_TOKEN; ANTHROPIC_API_KEY blanked; CLAUDE_CODE_AUTO_COMPACT_WINDOW`));
+    assert.equal(env.CLAUDE_CODE_AUTO_COMPACT_WINDOW, '272000', 'the default routes\' smallest input window (gpt-5-codex, gpt-5-mini)');
+    assert.equal(env.CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY, '1');
     assert.equal((await testing.storedSecrets()).proxyToken, env.ANTHROPIC_AUTH_TOKEN, 'the token is the one in SecretStorage');
   });
 
@@ -188,6 +190,7 @@ describe('Claude Proxy extension', () => {
     assert.equal(env.ANTHROPIC_BASE_URL, running().url);
     assert.equal(env.ANTHROPIC_AUTH_TOKEN, token());
     assert.equal(env.ANTHROPIC_API_KEY, '');
+    assert.equal(env.CLAUDE_CODE_AUTO_COMPACT_WINDOW, '272000');
   });
 
   it('"Set OpenAI API Key" stores the key in SecretStorage and the running proxy uses it; the base URL applies live', async () => {
@@ -271,6 +274,7 @@ describe('Claude Proxy extension', () => {
       assert.equal(call?.body.model, 'gpt-4.1');
       assert.equal(running().port, port);
       assert.deepEqual(states, [], 'no stop/start happened');
+      await waitFor('new terminals to compact for gpt-4.1\'s window', () => testing.terminalEnvironment().CLAUDE_CODE_AUTO_COMPACT_WINDOW === '1014808');
     } finally {
       subscription.dispose();
     }
@@ -373,7 +377,7 @@ describe('Claude Proxy extension', () => {
       assert.match(failure.detail, /OpenAI rejected the API key/);
       assert.match(failure.fix ?? '', /Set OpenAI API Key/);
       assert.ok(report.results.some((result) => result.status === 'skip'), 'the checks after a bad key are skipped');
-      assert.match(testing.recentLog().join('\n'), /\[FAIL\] claude-sonnet-4-5 -> gpt-5-codex: message: OpenAI rejected the API key/);
+      assert.match(testing.recentLog().join('\n'), /\[FAIL\] claude-fable-5-2 -> gpt-5-codex: message: OpenAI rejected the API key/, 'the first route\'s first call');
     } finally {
       await vscode.commands.executeCommand('claudeProxy.setOpenAIKey', fake.apiKey);
     }
@@ -470,7 +474,8 @@ describe('Claude Proxy extension', () => {
       (prompt) => (prompt.kind === 'pick' ? 'fish' : undefined),
     );
     assert.deepEqual(shown.find((prompt) => prompt.kind === 'pick')?.choices, ['bash / zsh', 'fish', 'PowerShell', 'cmd']);
-    assert.equal(text, `set -gx ANTHROPIC_BASE_URL ${running().url}\nset -gx ANTHROPIC_AUTH_TOKEN ${token()}\nset -e ANTHROPIC_API_KEY\n`);
+    assert.equal(text, `set -gx ANTHROPIC_BASE_URL ${running().url}\nset -gx ANTHROPIC_AUTH_TOKEN ${token()}\nset -e ANTHROPIC_API_KEY\n`
+      + 'set -gx CLAUDE_CODE_AUTO_COMPACT_WINDOW 272000\nset -gx CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY 1\n');
     assert.equal(await vscode.env.clipboard.readText(), text);
     assert.ok(shown.some((prompt) => prompt.kind === 'info' && prompt.message.includes('environment for fish is copied')));
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
@@ -593,7 +598,7 @@ describe('Claude Proxy extension', () => {
       await waitFor('the shared state', () => api.state.kind === 'shared');
       assert.equal(testing.terminalEnvironment().ANTHROPIC_BASE_URL, `http://127.0.0.1:${port}`);
       assert.match(testing.statusBarText(), new RegExp(`:${port} \\(other window\\)`));
-      const report = await (scriptSelfTest(2), selfTest());
+      const report = await (scriptSelfTest(defaultRouteTable.routes.length), selfTest());
       assert.equal(report.failed, 0, 'the self-tests run against the shared proxy');
     } finally {
       await other.stop();

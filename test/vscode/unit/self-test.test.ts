@@ -55,19 +55,20 @@ async function run(url: string, token = TOKEN): Promise<{ report: SelfTestReport
 
 test('everything works: health, model list, and per route a message and a tool call, streaming and not', async () => {
   await withProxy({}, async (url) => {
-    fake.script(...answersFor(2));
+    fake.script(...answersFor(3));
     const before = fake.requests.length;
     const { report, lines } = await run(url);
     assert.equal(report.failed, 0, lines.join('\n'));
-    assert.equal(report.passed, 10);
-    assert.equal(report.summary, 'Self-tests: all 10 checks passed');
-    assert.ok(lines.includes('Self-tests: all 10 checks passed'));
+    assert.equal(report.passed, 14);
+    assert.equal(report.summary, 'Self-tests: all 14 checks passed');
+    assert.ok(lines.includes('Self-tests: all 14 checks passed'));
     assert.ok(lines.some((line) => line.startsWith('[PASS] claude-sonnet-4-5 -> gpt-5-codex: message: "pong"')), lines.join('\n'));
     assert.ok(lines.some((line) => line.startsWith('[PASS] claude-haiku-4-5 -> gpt-5-mini: tool call, streaming: get_weather({"city":"Paris"})')));
     const calls = fake.requests.slice(before);
-    assert.equal(calls.filter((call) => call.path === '/v1/responses' && call.body.model === 'gpt-5-codex').length, 4);
+    assert.ok(lines.some((line) => line.startsWith('[PASS] claude-fable-5-2 -> gpt-5-codex: message: "pong"')), lines.join('\n'));
+    assert.equal(calls.filter((call) => call.path === '/v1/responses' && call.body.model === 'gpt-5-codex').length, 8);
     assert.equal(calls.filter((call) => call.path === '/v1/chat/completions' && call.body.model === 'gpt-5-mini').length, 4);
-    assert.equal(calls.filter((call) => call.body?.stream === true).length, 4, 'half the calls stream');
+    assert.equal(calls.filter((call) => call.body?.stream === true).length, 6, 'half the calls stream');
   });
 });
 
@@ -86,7 +87,7 @@ test('a bad key: the first model call fails with "OpenAI rejected the API key", 
   await withProxy({ key: 'sk-not-the-fake-key' }, async (url) => {
     const { report, lines } = await run(url);
     const failure = report.results.find((result) => result.status === 'fail');
-    assert.equal(failure?.title, 'claude-sonnet-4-5 -> gpt-5-codex: message');
+    assert.equal(failure?.title, 'claude-fable-5-2 -> gpt-5-codex: message', 'the first route\'s first call');
     assert.match(failure.detail, /OpenAI rejected the API key/);
     assert.match(failure.fix ?? '', /Set OpenAI API Key/);
     assert.equal(report.failed, 1);

@@ -21,7 +21,7 @@ test('no setting given: the defaults, with the seed\'s route table', () => {
   assert.equal(result.settings.openaiBaseUrl, 'https://api.openai.com/v1');
   assert.equal(result.settings.logLevel, 'info');
   assert.deepEqual(result.settings.routeTable.routes.map((route) => [route.name, route.model, route.api]),
-    [['claude-sonnet-4-5', 'gpt-5-codex', 'responses'], ['claude-haiku-4-5', 'gpt-5-mini', 'chat']]);
+    [['claude-fable-5-2', 'gpt-5-codex', 'responses'], ['claude-haiku-4-5', 'gpt-5-mini', 'chat'], ['claude-sonnet-4-5', 'gpt-5-codex', 'responses']]);
 });
 
 test('the limits default to the proxy\'s DEFAULT_LIMITS, in package.json too', () => {
