@@ -40,9 +40,10 @@ async function main(): Promise<void> {
   await paired(bench, [requests.smallChat, requests.smallResponses, ...requests.largeCases], 60);
 
   if (want('memory')) {
-    const { memory, held } = await measureMemory(bench, requests, results.startup.rssIdleMb);
+    const { memory, held16, held64 } = await measureMemory(bench, requests, results.startup.rssIdleMb);
     results.memory = memory;
-    results.eventLoop.streams64 = held;
+    results.eventLoop.streams64 = held64;
+    results.eventLoop.streams16 = held16;
   }
   if (want('latency')) {
     const { figures, held } = await measureLatency(bench, requests);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { endpoint, json, now, post, rssMb, sampleRss, summarize, type Endpoint, type StartedProxy } from '../lib';
 import { startFetchProxy, startMinimalTranslator, startPassthrough, type Bench } from '../processes';
 import { equivalent, small, type PairedCase, type Requests } from '../requests';
-import { log, SECONDS, SMALL_ANSWER } from '../settings';
+import { CCR_RECORDED_SHARE, log, SECONDS, SMALL_ANSWER } from '../settings';
 
 type ReferenceHop = { name: string; label: string; hop: StartedProxy; target: Endpoint };
 type Hops = { passthrough: StartedProxy; piped: Endpoint; referenceHops: ReferenceHop[] };
@@ -139,6 +139,10 @@ async function measureConfiguration(bench: Bench, hops: Hops, body: PairedCase, 
     },
     proxyRssPeakMb: Math.max(...samples),
     ...(references ? { referenceHops: references } : {}),
+    // issue 13: the proxy's rate against the minimal translator through the SDK, same slices
+    ...(references ? { shareOfSdkTranslator: p.rps / references['openai-sdk'].rps } : {}),
+    // issue 13: the share of direct against claude-code-router's recorded share (not measured here)
+    timesCcrRecordedShare: p.rps / d.rps / CCR_RECORDED_SHARE,
   };
   return { entry, samples };
 }
@@ -153,6 +157,7 @@ function logConfiguration(entry: Awaited<ReturnType<typeof measureConfiguration>
     const m = entry.referenceHops![name];
     log(`    ${label}: ${m.rps.toFixed(0)}/s (${(m.ratio * 100).toFixed(0)}%), hop CPU ${m.hopCpuMsPerRequest.toFixed(3)} ms per request, errors ${m.errors}`);
   }
+  if (entry.shareOfSdkTranslator !== undefined) log(`    the proxy at ${(entry.shareOfSdkTranslator * 100).toFixed(0)}% of the minimal translator through the SDK`);
 }
 
 /** Starts the hops and gives every side one warm-up second at concurrency 16. */
