@@ -126,8 +126,9 @@ function countAndThreadRows(r: Results): Row[] {
     const stats = held[key];
     if (!stats) continue;
     out.push({
-      figure: `  thread held, ${name}: p99 / max`, measured: `${ms(stats.p99)} / ${ms(stats.max)}`,
-      target: '<= 5 / <= 20 ms', ok: stats.p99 <= 5 && stats.max <= 20, value: stats.p99,
+      // no value: compare.ts takes every phase's p99 from `eventLoop` (and an indented figure would count as a share there)
+      figure: `thread held, ${name}: p99 / max`, measured: `${ms(stats.p99)} / ${ms(stats.max)}`,
+      target: '<= 5 / <= 20 ms', ok: stats.p99 <= 5 && stats.max <= 20,
     });
   }
   return out;
