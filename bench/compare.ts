@@ -25,8 +25,8 @@ function runOnce(cli: string): Promise<string | undefined> {
     out += data;
     process.stdout.write(data);
   });
-  // The run's own watchdog ends it after 220 s; this is the backstop.
-  const backstop = setTimeout(() => child.kill('SIGTERM'), 250_000);
+  // The run's own watchdog ends it after 240 s; this is the backstop.
+  const backstop = setTimeout(() => child.kill('SIGTERM'), 270_000);
   return new Promise((done) => child.once('exit', (code) => {
     clearTimeout(backstop);
     const written = /^written: (\S+\.json)/m.exec(out);

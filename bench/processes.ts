@@ -35,9 +35,9 @@ export const measuredProxyStderr = () => measuredProxy?.stderr() ?? '';
 
 export function armWatchdog(): NodeJS.Timeout {
   const watchdog = setTimeout(() => {
-    log('bench: watchdog (220 s) fired, stopping');
+    log('bench: watchdog (240 s) fired, stopping');
     stopAll().finally(() => process.exit(2));
-  }, 220_000);
+  }, 240_000);
   watchdog.unref();
   return watchdog;
 }
