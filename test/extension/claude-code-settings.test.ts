@@ -1,7 +1,7 @@
 // The Claude Code extension's claudeCode.environmentVariables list, as the proxy edits it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pointsAtLocalProxy, withoutProxyVariables, withProxyVariables } from '../../../src/extension/claude-code-settings';
+import { pointsAtLocalProxy, withoutProxyVariables, withProxyVariables } from '../../src/extension/claude-code-settings';
 
 test('the proxy variables are set and a real Anthropic key blanked; the user\'s other entries stay', () => {
   const existing = [

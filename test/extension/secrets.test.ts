@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type * as vscode from 'vscode';
-import { OPENAI_KEY_SECRET, PROXY_TOKEN_SECRET, RETIRED_KEPT, Secrets } from '../../../src/extension/secrets';
+import { OPENAI_KEY_SECRET, PROXY_TOKEN_SECRET, RETIRED_KEPT, Secrets } from '../../src/extension/secrets';
 
 function memoryStorage(): vscode.SecretStorage & { values: Map<string, string> } {
   const values = new Map<string, string>();
