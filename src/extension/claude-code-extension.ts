@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { ClaudeConnection } from './environment';
 import {
-  CLAUDE_CODE_EXTENSION_ID, CLAUDE_CODE_SECTION, CLAUDE_CODE_VARIABLES, pointsAtLocalProxy, withoutProxyVariables, withProxyVariables,
+  CLAUDE_CODE_EXTENSION_ID, CLAUDE_CODE_SECTION, CLAUDE_CODE_VARIABLES, pointsAtLocalProxy, withProxyVariables,
 } from './claude-code-settings';
 
 const OFFERED_KEY = 'claudeProxy.claudeCodeExtensionOffered';
@@ -41,12 +41,6 @@ export async function syncClaudeCodeExtension(connection: ClaudeConnection): Pro
   const current = config.inspect(CLAUDE_CODE_VARIABLES)?.globalValue;
   if (!pointsAtLocalProxy(current)) return;
   await config.update(CLAUDE_CODE_VARIABLES, withProxyVariables(current, connection), vscode.ConfigurationTarget.Global);
-}
-
-export async function unconfigureClaudeCodeExtension(): Promise<void> {
-  if (!claudeCodeExtensionInstalled()) return;
-  const config = vscode.workspace.getConfiguration(CLAUDE_CODE_SECTION);
-  await config.update(CLAUDE_CODE_VARIABLES, withoutProxyVariables(config.inspect(CLAUDE_CODE_VARIABLES)?.globalValue), vscode.ConfigurationTarget.Global);
 }
 
 /** Once, when the proxy first runs and the Claude Code extension is installed: offer to configure it. */

@@ -24,11 +24,6 @@ export function withProxyVariables(existing: unknown, connection: ClaudeConnecti
   ];
 }
 
-/** The user's list without the proxy's variables. */
-export function withoutProxyVariables(existing: unknown): NamedVariable[] {
-  return otherVariables(existing);
-}
-
 /** True when the list points Claude Code at a proxy on this machine (one we configured). */
 export function pointsAtLocalProxy(existing: unknown): boolean {
   return asVariables(existing).some((variable) => variable.name === 'ANTHROPIC_BASE_URL' && /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/?$/.test(variable.value));

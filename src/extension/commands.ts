@@ -4,8 +4,8 @@ import type { ClearOptions, Dashboard, ExportOptions } from './dashboard/dashboa
 import { configureClaudeCodeExtension, syncClaudeCodeExtension } from './claude-code-extension';
 import { claudeEnvironment, exportLines, shells, type Shell } from './environment';
 import type { ProxyLog } from './log';
-import type { Prompts } from './prompts';
-import { askForKey, type ProxyController } from './proxy-controller';
+import { askForKey, type Prompts } from './prompts';
+import type { ProxyController } from './proxy/proxy-controller';
 import type { SelfTestReport } from './self-test';
 
 interface CommandInfo {

@@ -1,5 +1,6 @@
 // The extension's notifications and quick picks. Every message is redacted like the log; the last
 // ones are kept, and the extension-host tests can answer them instead of a person (testing API).
+// The input box for the OpenAI key (askForKey) goes to VS Code directly and is not recorded.
 import * as vscode from 'vscode';
 
 export interface Prompt {
@@ -67,4 +68,17 @@ export class Prompts {
     const choice = this.answer?.(prompt);
     return choice !== undefined && prompt.choices.includes(choice) ? choice : undefined;
   }
+}
+
+/** Asks for the OpenAI key (masked); undefined when cancelled. */
+export async function askForKey(): Promise<string | undefined> {
+  const key = await vscode.window.showInputBox({
+    title: 'Claude Proxy: OpenAI API key',
+    prompt: 'The key the proxy sends to OpenAI (or your OpenAI-compatible server). Kept in VS Code\'s SecretStorage only.',
+    placeHolder: 'sk-...',
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: (value) => (value.trim() === '' ? 'Enter a key (Escape to cancel)' : undefined),
+  });
+  return key?.trim() || undefined;
 }

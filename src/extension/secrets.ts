@@ -36,11 +36,6 @@ export class Secrets {
     await this.storage.store(OPENAI_KEY_SECRET, this.cacheKey(key.trim())!);
   }
 
-  async deleteOpenaiKey(): Promise<void> {
-    await this.storage.delete(OPENAI_KEY_SECRET);
-    await this.openaiKey();
-  }
-
   /** The token clients must present; made at random the first time and kept. */
   async proxyToken(): Promise<string> {
     const stored = await this.storage.get(PROXY_TOKEN_SECRET);

@@ -3,14 +3,7 @@
 import * as vscode from 'vscode';
 import { todayLine } from './dashboard/format';
 import type { Totals } from './dashboard/stats';
-import type { ProxyState } from './proxy-controller';
-
-export interface RouteSummary {
-  names: string[];
-  patterns: string[];
-  model: string;
-  api: string;
-}
+import type { ProxyState, RouteSummary } from './proxy/proxy-state';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -75,7 +68,7 @@ export class StatusBar implements vscode.Disposable {
   }
 }
 
-export function describe(state: ProxyState): string {
+function describe(state: ProxyState): string {
   switch (state.kind) {
     case 'stopped':
       return 'stopped';

@@ -83,10 +83,6 @@ export class UsageService {
     return this.keep;
   }
 
-  get priceTable(): PriceTable {
-    return this.prices;
-  }
-
   /** Why the last write of the history failed; undefined while writes succeed. */
   get historyProblem(): string | undefined {
     const error = this.history.writeError;

@@ -1,8 +1,8 @@
 // findFreePort: what the "port in use" error offers as "Use Port N".
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findFreePort } from '../../../src/extension/ports';
-import { blockPortRun, freeLoopbackPort, listen } from '../lib/ports';
+import { findFreePort } from '../../../src/extension/proxy/ports';
+import { blockPortRun, freeLoopbackPort, listen } from '../../vscode/lib/ports';
 
 test('a free port is offered as it is', async () => {
   const port = await freeLoopbackPort();

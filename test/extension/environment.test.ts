@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
-import { claudeEnvironment, exportLines } from '../../../src/extension/environment';
+import { claudeEnvironment, exportLines } from '../../src/extension/environment';
 
 const vars = claudeEnvironment({ url: 'http://127.0.0.1:4000', token: 'cop-abc_DEF-123' });
 

@@ -2,10 +2,10 @@
 // when everything works, and each failure says what to fix.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { runSelfTests, type SelfTestReport } from '../../../src/extension/self-test';
-import { defaultRouteTable, type RouteTableInput } from '../../../src/proxy/route/table';
-import { ProxyServer } from '../../../src/proxy/server/proxy-server';
-import { startFakeOpenAI, type FakeOpenAI, type ScriptedAnswer } from '../../fake-openai';
+import { runSelfTests, type SelfTestReport } from '../../src/extension/self-test';
+import { defaultRouteTable, type RouteTableInput } from '../../src/proxy/route/table';
+import { ProxyServer } from '../../src/proxy/server/proxy-server';
+import { startFakeOpenAI, type FakeOpenAI, type ScriptedAnswer } from '../fake-openai';
 
 const TOKEN = 'self-test-token-0123456789';
 let fake: FakeOpenAI;

@@ -1,7 +1,7 @@
 // The Claude Code extension's claudeCode.environmentVariables list, as the proxy edits it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pointsAtLocalProxy, withoutProxyVariables, withProxyVariables } from '../../../src/extension/claude-code-settings';
+import { pointsAtLocalProxy, withProxyVariables } from '../../src/extension/claude-code-settings';
 
 test('the proxy variables are set and a real Anthropic key blanked; the user\'s other entries stay', () => {
   const existing = [
@@ -26,11 +26,6 @@ test('a compaction window written before is replaced, not doubled', () => {
   const before = withProxyVariables([], { url: 'http://127.0.0.1:4000', token: 't', autoCompactWindow: 272000 });
   const after = withProxyVariables(before, { url: 'http://127.0.0.1:4000', token: 't', autoCompactWindow: 111616 });
   assert.deepEqual(after.filter((v) => v.name === 'CLAUDE_CODE_AUTO_COMPACT_WINDOW'), [{ name: 'CLAUDE_CODE_AUTO_COMPACT_WINDOW', value: '111616' }]);
-});
-
-test('removing takes out only the proxy variables', () => {
-  const configured = withProxyVariables([{ name: 'FOO', value: '1' }], { url: 'http://127.0.0.1:4000', token: 't', autoCompactWindow: 272000 });
-  assert.deepEqual(withoutProxyVariables(configured), [{ name: 'FOO', value: '1' }]);
 });
 
 test('only a list pointing at a loopback proxy counts as configured (rotation updates only that)', () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type * as vscode from 'vscode';
-import { OPENAI_KEY_SECRET, PROXY_TOKEN_SECRET, RETIRED_KEPT, Secrets } from '../../../src/extension/secrets';
+import { OPENAI_KEY_SECRET, PROXY_TOKEN_SECRET, RETIRED_KEPT, Secrets } from '../../src/extension/secrets';
 
 function memoryStorage(): vscode.SecretStorage & { values: Map<string, string> } {
   const values = new Map<string, string>();
@@ -26,8 +26,8 @@ test('OPENAI_API_KEY from the environment is the fallback when SecretStorage has
   assert.deepEqual(await secrets.openaiKey(), { key: 'sk-stored-key-456', source: 'secret-storage' }, 'the stored key wins');
   assert.equal(storage.values.get(OPENAI_KEY_SECRET), 'sk-stored-key-456');
 
-  await secrets.deleteOpenaiKey();
-  assert.deepEqual(await secrets.openaiKey(), { key: 'sk-from-the-environment-123', source: 'environment' });
+  await storage.delete(OPENAI_KEY_SECRET);
+  assert.deepEqual(await secrets.openaiKey(), { key: 'sk-from-the-environment-123', source: 'environment' }, 'the stored key gone: the environment again');
 });
 
 test('no key at all: source none; a blank OPENAI_API_KEY does not count', async () => {

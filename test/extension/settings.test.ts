@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { defaultRouteTable } from '../../../src/proxy/route/table';
-import { DEFAULT_LIMITS } from '../../../src/proxy/server/proxy-server';
-import { readSettings, settingKeys, settingsDiff, transportOf, type SettingKey } from '../../../src/extension/settings';
+import { defaultRouteTable } from '../../src/proxy/route/table';
+import { DEFAULT_LIMITS } from '../../src/proxy/server/proxy-server';
+import { readSettings, settingKeys, settingsDiff, transportOf, type SettingKey } from '../../src/extension/settings';
 
-const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
 const properties: Record<string, { default: unknown; minimum?: number; maximum?: number; scope?: string; markdownDescription?: string }> = manifest.contributes.configuration.properties;
 
 const read = (values: Partial<Record<SettingKey, unknown>>) => readSettings((key) => values[key]);
