@@ -20,14 +20,14 @@ export class TimeSlices {
   }
 
   private async inSlices<T>(steps: Steps<T>): Promise<T> {
+    // The work before this one may have just ended in this same task: then its slice goes on.
+    // After a pause the thread was free: a new slice.
+    const startedAt = performance.now();
+    if (startedAt - this.lastStepAt > SLICE_MS) this.sliceStartedAt = startedAt;
     for (;;) {
       const step = steps.next();
+      const at = (this.lastStepAt = performance.now());
       if (step.done) return step.value;
-      const at = performance.now();
-      // After a pause the thread was free: a new slice. Otherwise (the work before this one just
-      // ended in this same task) the slice goes on.
-      if (at - this.lastStepAt > SLICE_MS) this.sliceStartedAt = at;
-      this.lastStepAt = at;
       if (at - this.sliceStartedAt >= SLICE_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         this.sliceStartedAt = this.lastStepAt = performance.now();
