@@ -1,7 +1,7 @@
 // The tokenizer side of counting: loading the tokenizer, remembering the counts of long strings,
 // cutting text into pieces, and running counts in time slices. What to count is the caller's.
 import { LruCache } from './lru-cache';
-import { textPieces } from './text-pieces';
+import { MAX_PIECE, textPieces } from './text-pieces';
 import { TimeSlices, type Steps } from './time-slices';
 import { LazyTokenizer, type Tokenize } from './tokenizer';
 
@@ -31,12 +31,19 @@ export class TokenCounter {
     if (text.length < CACHE_MIN_LENGTH) return text.length === 0 ? 0 : tokenize(text);
     let count = this.cache.get(text);
     if (count === undefined) {
-      count = 0;
-      for (const piece of textPieces(text)) {
-        count += tokenize(piece);
-        yield;
-      }
+      count = yield* this.pieceTokens(tokenize, text);
       this.cache.set(text, count);
+    }
+    return count;
+  }
+
+  /** One step per piece, and none for text short enough to be one piece. */
+  private *pieceTokens(tokenize: Tokenize, text: string): Steps<number> {
+    if (text.length <= MAX_PIECE) return tokenize(text);
+    let count = 0;
+    for (const piece of textPieces(text)) {
+      count += tokenize(piece);
+      yield;
     }
     return count;
   }
