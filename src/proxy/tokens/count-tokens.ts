@@ -6,7 +6,7 @@ import type { UpstreamUsage } from '../response/usage';
 import { inputTokens } from './counting-rules';
 import { TokenCounter } from './token-counter';
 
-/** A count with its own cache and turn queue; the proxy uses one for the process (below). */
+/** A counter with its own cache and turn queue (tests make fresh ones); the proxy uses one. */
 export function createInputTokenCounter(): (request: CountTokensRequest) => Promise<number> {
   const counter = new TokenCounter();
   return (request) => counter.count((textTokens) => inputTokens(request, textTokens));
