@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Row } from './report';
+import type { Results, Row } from './report';
 import { BENCH_DIR, log, ONLY, PHASES, ROOT } from './settings';
 
 type Build = 'before' | 'after';
@@ -21,7 +21,8 @@ function runOnce(cli: string): Promise<string | undefined> {
   delete env.BENCH_CLI_BEFORE;
   const child = spawn(process.execPath, ['--import', 'tsx', join(BENCH_DIR, 'run.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
-  child.stdout.on('data', (data) => {
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (data: string) => {
     out += data;
     process.stdout.write(data);
   });
@@ -39,15 +40,15 @@ function runOnce(cli: string): Promise<string | undefined> {
  * The figures compared: every table row with a value, and the per-request CPU of the proxy
  * (the steadier figure on a shared machine) and the thread held, from the JSON.
  */
-function figuresOf(results: Record<string, any>): Figure[] {
+function figuresOf(results: Results): Figure[] {
   // Throughput rows and the reference rows under them (indented) hold shares of direct.
   const isShare = (row: Row) => row.figure.startsWith('throughput') || row.figure.startsWith('  ');
-  const figures: Figure[] = (results.table as Row[]).filter((row) => typeof row.value === 'number')
+  const figures: Figure[] = (results.table ?? []).filter((row) => typeof row.value === 'number')
     .map((row) => ({ name: row.figure, value: row.value!, higherIsBetter: isShare(row) }));
   for (const t of results.throughput ?? []) {
     figures.push({ name: `proxy CPU ms per request, ${t.stream ? 'stream' : 'whole'} c=${t.concurrency}`, value: t.proxyCpuMsPerRequest, higherIsBetter: false });
   }
-  for (const [phase, held] of Object.entries<any>(results.eventLoop ?? {})) figures.push({ name: `thread held p99 ms, ${phase}`, value: held.p99, higherIsBetter: false });
+  for (const [phase, held] of Object.entries(results.eventLoop ?? {})) if (held) figures.push({ name: `thread held p99 ms, ${phase}`, value: held.p99, higherIsBetter: false });
   return figures;
 }
 
@@ -102,7 +103,7 @@ export async function compareBuilds(): Promise<void> {
     for (const build of ['before', 'after'] as const) {
       log(`compare: round ${round} of ${rounds}, ${build}: ${clis[build]}`);
       const file = await runOnce(clis[build]);
-      if (file) runs.push({ build, file, figures: figuresOf(JSON.parse(readFileSync(file, 'utf8'))) });
+      if (file) runs.push({ build, file, figures: figuresOf(JSON.parse(readFileSync(file, 'utf8')) as Results) });
     }
   }
   process.stdout.write(`\nbefore: ${clis.before}\nafter:  ${clis.after}\n`);

@@ -20,7 +20,8 @@ let marks: { chunk: number; at: number }[] = [];
 const now = () => performance.timeOrigin + performance.now();
 
 // Record when each marked chunk is handed to the socket (both APIs write one chunk per write()).
-const write = ServerResponse.prototype.write as (...args: unknown[]) => boolean;
+// eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the response as `this`
+const write = ServerResponse.prototype.write as (this: ServerResponse, ...args: unknown[]) => boolean;
 ServerResponse.prototype.write = function patchedWrite(this: ServerResponse, ...args: unknown[]): boolean {
   if (recording && typeof args[0] === 'string' && args[0].includes('[[c')) {
     const at = now();
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
         return reply(true);
       case 'last': {
         const latest = fake.requests.at(-1);
-        return reply(latest ? { path: latest.path, body: latest.body } : last);
+        return reply(latest ? { path: latest.path, body: latest.body as unknown } : last);
       }
       case 'marks':
         if (message.on) {

@@ -88,7 +88,7 @@ export const round = (value: number, digits = 2) => (Number.isFinite(value) ? Nu
 
 export function roundAll<T>(value: T, digits = 3): T {
   if (typeof value === 'number') return round(value, digits) as T;
-  if (Array.isArray(value)) return value.map((item) => roundAll(item, digits)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((item) => roundAll(item, digits)) as T;
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, roundAll(item, digits)])) as T;
   }
@@ -127,7 +127,7 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export class Rpc {
   private nextId = 1;
   private readonly waiting = new Map<number, (value: unknown) => void>();
-  readonly ready: Promise<any>;
+  readonly ready: Promise<unknown>;
 
   constructor(readonly child: ChildProcess) {
     let announce!: (value: unknown) => void;
@@ -179,7 +179,7 @@ export function startProxy(cliPath: string, env: Record<string, string>, extraAr
   });
   let out = '';
   let err = '';
-  child.stderr!.on('data', (data) => { err += data; });
+  child.stderr.on('data', (data) => { err += data; });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -190,7 +190,7 @@ export function startProxy(cliPath: string, env: Record<string, string>, extraAr
       clearTimeout(timer);
       reject(new Error(`proxy exited with ${code}: ${err}`));
     });
-    child.stdout!.on('data', (data) => {
+    child.stdout.on('data', (data) => {
       out += data;
       const match = /Claude proxy listening on (http:\/\/\S+)/.exec(out);
       if (!match) return;

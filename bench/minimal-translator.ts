@@ -6,7 +6,7 @@
 // - UPSTREAM_CLIENT=openai-sdk: the same call through the openai SDK, made as the proxy makes it
 //   (over the proxy's own node:http fetch, the body as bytes, the headers built once).
 // The gap between the two is what the SDK costs per call, which no proxy built on it can avoid.
-import { Agent, createServer, request, type IncomingMessage } from 'node:http';
+import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { createNodeHttpFetch } from '../src/proxy/upstream/node-http-fetch';
@@ -38,13 +38,16 @@ function callWithNodeHttp(chat: object): Promise<ChatAnswer> {
     const out = request({
       host: upstream.hostname, port: upstream.port, method: 'POST', path: `${upstream.pathname}/chat/completions`, agent,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}`, 'content-length': body.length },
-    }, (answer) => readAll(answer).then((text) => resolve(JSON.parse(text) as ChatAnswer), reject));
+    }, (answer) => {
+      readAll(answer).then((text) => resolve(JSON.parse(text) as ChatAnswer), reject);
+    });
     out.on('error', reject);
     out.end(body);
   });
 }
 
-const server = createServer({ keepAlive: true, noDelay: true }, async (req, res) => {
+/** Answers one request; never rejects (a failed call becomes a 502). */
+async function translate(req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     const anthropic = JSON.parse(await readAll(req)) as AnthropicRequest;
     const chat = { model: 'gpt-5-mini', max_completion_tokens: anthropic.max_tokens, messages: anthropic.messages.map(({ role, content }) => ({ role, content })) };
@@ -62,7 +65,9 @@ const server = createServer({ keepAlive: true, noDelay: true }, async (req, res)
     res.writeHead(502, { 'content-type': 'text/plain' });
     res.end(String(error));
   }
-});
+}
+
+const server = createServer({ keepAlive: true, noDelay: true }, (req, res) => void translate(req, res));
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`Claude proxy listening on http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);
 });

@@ -36,7 +36,7 @@ export const measuredProxyStderr = () => measuredProxy?.stderr() ?? '';
 export function armWatchdog(): NodeJS.Timeout {
   const watchdog = setTimeout(() => {
     log('bench: watchdog (240 s) fired, stopping');
-    stopAll().finally(() => process.exit(2));
+    void stopAll().finally(() => process.exit(2));
   }, 240_000);
   watchdog.unref();
   return watchdog;

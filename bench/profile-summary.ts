@@ -2,7 +2,7 @@
 // --cpu-prof): the functions with the most self time, and self time per package / source file.
 // Usage: node --import tsx bench/profile-summary.ts .bench/profiles/<file>.cpuprofile [top]
 import { existsSync, readFileSync } from 'node:fs';
-import { SourceMap } from 'node:module';
+import { SourceMap, type SourceMapPayload } from 'node:module';
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
 interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[] }
@@ -25,10 +25,11 @@ const maps = new Map<string, SourceMap | null>();
 function original(url: string, line: number, column: number): string | undefined {
   if (!maps.has(url)) {
     const file = `${url}.map`;
-    maps.set(url, existsSync(file) ? new SourceMap(JSON.parse(readFileSync(file, 'utf8'))) : null);
+    maps.set(url, existsSync(file) ? new SourceMap(JSON.parse(readFileSync(file, 'utf8')) as SourceMapPayload) : null);
   }
-  const entry = maps.get(url)?.findEntry(line, column) as { originalSource?: string } | undefined;
-  return entry?.originalSource?.replace(/^.*?(node_modules\/|src\/)/, '$1');
+  const entry = maps.get(url)?.findEntry(line, column);
+  if (!entry || !('originalSource' in entry)) return undefined;
+  return entry.originalSource.replace(/^.*?(node_modules\/|src\/)/, '$1');
 }
 
 function where(node: Node): string {

@@ -5,10 +5,37 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { roundAll } from './lib';
+import type { ExtensionFigures, TokenizerFigures } from './phases/costs';
+import type { measureCountTokens } from './phases/count-tokens';
+import type { measureLatency, paired } from './phases/latency';
+import type { measureMemory } from './phases/memory';
+import type { bundleFigures, measureStartup } from './phases/startup';
+import type { measureStreaming } from './phases/streaming';
+import type { ThreadHeld } from './phases/thread';
+import type { measureThroughput } from './phases/throughput';
 import { CCR_RECORDED_SHARE, ONLY, PROFILE, ROOT, SECONDS } from './settings';
 
 export type Row = { figure: string; measured: string; target: string; ok: boolean | null; value?: number };
-type Results = Record<string, any>;
+type Figures<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
+type Paired = Figures<typeof paired>;
+/** The JSON of one run (run.ts fills it phase by phase; a partial run leaves phases out). */
+export type Results = {
+  date: string;
+  machine: { node: string; cpus: number; cpu?: string; memGb: number; loadavgAtStart: number[]; loadavgAtEnd?: number[] };
+  commit?: string;
+  settings: { throughputSeconds: typeof SECONDS; profile: typeof PROFILE; only: typeof ONLY };
+  eventLoop?: { streams16?: ThreadHeld; streams64?: ThreadHeld; claudeCodeOneAtATime?: ThreadHeld; countBurst13?: ThreadHeld };
+  bundle?: ReturnType<typeof bundleFigures>;
+  startup?: Figures<typeof measureStartup>;
+  memory?: Figures<typeof measureMemory>['memory'];
+  countTokens?: Figures<typeof measureCountTokens>['countTokens'];
+  tokenizer?: TokenizerFigures;
+  extension?: ExtensionFigures;
+  proxyStderr?: string;
+  profiles?: string[];
+  /** the table as printed, in the saved JSON */
+  table?: Row[];
+} & Partial<Figures<typeof measureLatency>['figures']> & Partial<Figures<typeof measureStreaming>> & Partial<Figures<typeof measureThroughput>>;
 
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 const pct = (value: number) => `${(value * 100).toFixed(0)}%`;
@@ -33,7 +60,8 @@ export function startResults(): Results {
 function latencyRows(r: Results): Row[] {
   if (!r.latencySmallChat) return [];
   const out: Row[] = [];
-  const latency = (name: string, l: any, p50Target: number, p99Target?: number) => {
+  const latency = (name: string, l: Paired | undefined, p50Target: number, p99Target?: number) => {
+    if (!l) return;
     out.push({ figure: `${name}: added p50`, measured: ms(l.added.p50), target: `<= ${p50Target} ms`, ok: l.added.p50 <= p50Target && l.errors === 0, value: l.added.p50 });
     out.push({ figure: `${name}: added p99`, measured: ms(l.added.p99), target: p99Target ? `<= ${p99Target} ms` : 'report', ok: p99Target ? l.added.p99 <= p99Target : null, value: l.added.p99 });
   };
@@ -56,9 +84,9 @@ function streamingRows(r: Results): Row[] {
   const out: Row[] = [];
   const s = r.streamingAll;
   if (s) out.push({ figure: 'stream: added to message_start (p50)', measured: ms(s.addedFirstByteMs.p50), target: '<= 2 ms', ok: s.addedFirstByteMs.p50 <= 2, value: s.addedFirstByteMs.p50 });
-  const largeStreams = (r.streaming ?? []).filter((c: any) => c.case.startsWith('fixture'));
+  const largeStreams = (r.streaming ?? []).filter((c) => c.case.startsWith('fixture'));
   if (largeStreams.length > 0) {
-    const worst = Math.max(...largeStreams.map((c: any) => c.addedFirstByteMs.p50));
+    const worst = Math.max(...largeStreams.map((c) => c.addedFirstByteMs.p50));
     out.push({ figure: 'stream: added to message_start, 76-115 KB (p50)', measured: `${ms(worst)} (worse of 01 / 03)`, target: '<= 2 ms', ok: worst <= 2, value: worst });
   }
   if (s) out.push({ figure: 'stream: added to first text delta (p50)', measured: ms(s.addedFirstTextMs.p50), target: '<= 2 ms', ok: s.addedFirstTextMs.p50 <= 2, value: s.addedFirstTextMs.p50 });
@@ -137,8 +165,9 @@ function countAndThreadRows(r: Results): Row[] {
 function memoryRows(r: Results): Row[] {
   const out: Row[] = [];
   const m = r.memory;
-  out.push({ figure: 'RSS at listen (headless)', measured: mb(r.startup.rssAtListenMb), target: 'report', ok: null, value: r.startup.rssAtListenMb });
-  out.push({ figure: 'RSS idle, tokenizer preloaded (headless)', measured: mb(r.startup.rssIdleMb), target: '<= 60 MB', ok: r.startup.rssIdleMb <= 60, value: r.startup.rssIdleMb });
+  const s = r.startup;
+  if (s) out.push({ figure: 'RSS at listen (headless)', measured: mb(s.rssAtListenMb), target: 'report', ok: null, value: s.rssAtListenMb });
+  if (s) out.push({ figure: 'RSS idle, tokenizer preloaded (headless)', measured: mb(s.rssIdleMb), target: '<= 60 MB', ok: s.rssIdleMb <= 60, value: s.rssIdleMb });
   const s16 = m?.streams16;
   if (s16) {
     out.push({
@@ -149,8 +178,8 @@ function memoryRows(r: Results): Row[] {
       figure: 'RSS after the 16 streams',
       measured: s16.backWithin10MbAfterS !== null
         ? `back within 10 MB after ${s16.backWithin10MbAfterS.toFixed(1)} s`
-        : `+${mb(s16.afterMb.last - s16.beforeLoadMb)} after ${s16.afterMb.lastAtS.toFixed(0)} s (${mb(s16.afterMb.last)})`,
-      target: 'within 10 MB by 30 s', ok: s16.backWithin10MbAfterS !== null && s16.backWithin10MbAfterS <= 30, value: s16.afterMb.last - s16.beforeLoadMb,
+        : `+${mb((s16.afterMb.last ?? NaN) - s16.beforeLoadMb)} after ${(s16.afterMb.lastAtS ?? NaN).toFixed(0)} s (${mb(s16.afterMb.last ?? NaN)})`,
+      target: 'within 10 MB by 30 s', ok: s16.backWithin10MbAfterS !== null && s16.backWithin10MbAfterS <= 30, value: (s16.afterMb.last ?? NaN) - s16.beforeLoadMb,
     });
   }
   if (m) out.push({ figure: 'RSS at 64 streams, 76-115 KB bodies', measured: `+${mb(m.streams64.addedPeakMb)} (peak ${mb(m.streams64.peakMb)}), err ${m.streams64.errors}`, target: 'report (target at 16)', ok: null, value: m.streams64.addedPeakMb });
@@ -160,7 +189,7 @@ function memoryRows(r: Results): Row[] {
       figure: 'RSS after load',
       measured: m.backWithin10MbAfterS !== null
         ? `back within 10 MB after ${m.backWithin10MbAfterS.toFixed(1)} s`
-        : `${mb(m.afterMb.last)} after ${m.afterMb.lastAtS.toFixed(0)} s (before ${mb(m.beforeLoadMb)})`,
+        : `${mb(m.afterMb.last ?? NaN)} after ${(m.afterMb.lastAtS ?? NaN).toFixed(0)} s (before ${mb(m.beforeLoadMb)})`,
       target: 'report', ok: null, value: m.afterMb.last,
     });
   }
@@ -169,9 +198,9 @@ function memoryRows(r: Results): Row[] {
 
 function costRows(r: Results): Row[] {
   const out: Row[] = [];
-  if (r.tokenizer?.rssAddedMb !== undefined) out.push({ figure: 'tokenizer cost (own process)', measured: `${mb(r.tokenizer.rssAddedMb)}, load ${ms(r.tokenizer.loadMs)}`, target: 'report', ok: null });
+  if (r.tokenizer?.rssAddedMb !== undefined) out.push({ figure: 'tokenizer cost (own process)', measured: `${mb(r.tokenizer.rssAddedMb)}, load ${ms(r.tokenizer.loadMs ?? NaN)}`, target: 'report', ok: null });
   if (r.extension?.require?.requireMs !== undefined) {
-    out.push({ figure: 'extension: require dist/extension.js', measured: `${ms(r.extension.require.requireMs)} (${(r.extension.bundleKb / 1024).toFixed(1)} MB bundle${r.extension.minified ? ', minified' : ''})`, target: '<= 50 ms', ok: r.extension.require.requireMs <= 50, value: r.extension.require.requireMs });
+    out.push({ figure: 'extension: require dist/extension.js', measured: `${ms(r.extension.require.requireMs)} (${((r.extension.bundleKb ?? NaN) / 1024).toFixed(1)} MB bundle${r.extension.minified ? ', minified' : ''})`, target: '<= 50 ms', ok: r.extension.require.requireMs <= 50, value: r.extension.require.requireMs });
   }
   for (const v of r.extension?.vsix ?? []) out.push({ figure: `VSIX ${v.file}`, measured: `${(v.kb / 1024).toFixed(2)} MB`, target: 'report', ok: null });
   return out;
@@ -196,13 +225,13 @@ type Target = { value: number | null; target: string; met: boolean | null; [more
  */
 export function targets(r: Results): Record<string, Target> {
   const out: Record<string, Target> = {};
-  const whole16 = (r.throughput ?? []).find((t: any) => !t.stream && t.concurrency === 16);
+  const whole16 = (r.throughput ?? []).find((t) => !t.stream && t.concurrency === 16);
   if (whole16?.shareOfSdkTranslator !== undefined) {
     out.throughputOfSdkTranslator = { value: whole16.shareOfSdkTranslator, target: '>= 0.85', met: whole16.shareOfSdkTranslator >= 0.85, shareOfDirect: whole16.ratio };
   }
   const ccr = ccrMultiples(r);
   if (ccr) out.throughputTimesCcrRecorded = { value: ccr.worst, target: '>= 3', met: ccr.worst >= 3, each: ccr.multiples, ccrShareRecorded: CCR_RECORDED_SHARE, measuredInRun: false };
-  if (r.latencySmallChat) {
+  if (r.latencySmallChat && r.latencySmallResponses && r.latencyLarge) {
     const small = Math.max(r.latencySmallChat.added.p50, r.latencySmallResponses.added.p50);
     out.latencySmallP50Ms = { value: small, target: '<= 1', met: small <= 1 };
     out.latencyClaudeCodeP50Ms = { value: r.latencyLarge.added.p50, target: '<= 3', met: r.latencyLarge.added.p50 <= 3 };
@@ -210,7 +239,7 @@ export function targets(r: Results): Record<string, Target> {
   const s16 = r.memory?.streams16;
   if (s16) {
     out.rssAddedAt16StreamsMb = { value: s16.addedPeakMb, target: '<= 40', met: s16.addedPeakMb <= 40 && s16.errors === 0 };
-    out.rssAbove30sAfter16StreamsMb = { value: s16.afterMb.last - s16.beforeLoadMb, target: '<= 10', met: s16.backWithin10MbAfterS !== null && s16.backWithin10MbAfterS <= 30, backAfterS: s16.backWithin10MbAfterS };
+    out.rssAbove30sAfter16StreamsMb = { value: (s16.afterMb.last ?? NaN) - s16.beforeLoadMb, target: '<= 10', met: s16.backWithin10MbAfterS !== null && s16.backWithin10MbAfterS <= 30, backAfterS: s16.backWithin10MbAfterS };
   }
   for (const [key] of THREAD_TARGETS) {
     const stats = r.eventLoop?.[key];
@@ -242,7 +271,7 @@ function printTable(current: Row[], previous: Results | undefined, results: Resu
 /** Prints the table and writes the JSON; a partial run (BENCH_ONLY) leaves bench/last-run.json alone. */
 export function report(results: Results): void {
   const lastPath = join(ROOT, 'bench', 'last-run.json');
-  const previous = existsSync(lastPath) ? JSON.parse(readFileSync(lastPath, 'utf8')) : undefined;
+  const previous = existsSync(lastPath) ? JSON.parse(readFileSync(lastPath, 'utf8')) as Results : undefined;
   const current = rows(results);
   printTable(current, previous, results);
   const saved = roundAll({ ...results, targets: targets(results), table: current });

@@ -9,7 +9,9 @@ import { FIXTURES } from './settings';
 export type Upstream = { path: string; body: Buffer };
 /** An Anthropic request for the proxy and the OpenAI request it becomes, for the direct side. */
 export type PairedCase = { proxied: Buffer; direct: Upstream };
-export type Fixture = { file: string; body: any };
+/** A captured Claude Code request body: sent as it is, apart from `stream`. */
+export type AnthropicBody = Record<string, unknown>;
+export type Fixture = { file: string; body: AnthropicBody };
 
 export interface Requests {
   smallChat: PairedCase;
@@ -38,7 +40,7 @@ export async function prepareRequests(bench: Bench): Promise<Requests> {
     smallChat: { proxied: smallChat, direct: await equivalent(bench, smallChat) },
     smallResponses: { proxied: smallResponses, direct: await equivalent(bench, smallResponses) },
     fixtures: ['01-p-hello-default-opus-stream.json', '02-p-bash-tool-followup-tool_result.json', '03-p-model-haiku-thinking-budget.json'].map((file) => {
-      const body = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')).body;
+      const { body } = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as { body: AnthropicBody };
       return { file, body };
     }),
     largeCases: [],

@@ -73,7 +73,7 @@ async function main(): Promise<void> {
 }
 
 (process.env.BENCH_CLI_BEFORE ? compareBuilds() : main()).catch(async (error: unknown) => {
-  log(`bench failed: ${(error as Error)?.stack ?? error}`);
+  log(`bench failed: ${error instanceof Error ? error.stack : String(error)}`);
   const stderr = measuredProxyStderr();
   if (stderr) log(`proxy stderr (last 2000 characters):\n${stderr.slice(-2000)}`);
   await stopAll();

@@ -1,10 +1,13 @@
 // Runs the whole test suite with node:test: first the plain-Node tests (unit, http, e2e,
 // reliability, the extension's plain-Node parts), then the tests in a real VS Code (code-server +
 // Chromium, installed on first use by test/vscode/setup.sh). Test files are TypeScript, loaded
-// through tsx. Ends with one line totalling both runs.
+// through tsx. Without filters (what CI runs) the type check (`npm run typecheck`) and ESLint
+// (`npm run lint`) run first, each counted as one check in the total ("typecheck: failed" when it
+// fails); with filters they are skipped, to keep a focused run fast. Ends with one line totalling
+// everything.
 //
-// Usage: npm test                     everything
-//        npm test -- unit http        only files whose path contains one of the words
+// Usage: npm test                     everything: typecheck, lint, then every test
+//        npm test -- unit http        only test files whose path contains one of the words
 //        CLAUDE_PROXY_SKIP_VSCODE=1 npm test   everything but the VS Code tests
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -37,12 +40,33 @@ if (nodeTests.length === 0 && vscodeTests.length === 0) {
   process.exit(1);
 }
 
+const totals = { passed: 0, failed: 0, skipped: 0 };
+let status = 0;
+const checkLines = [];
+
+/** Runs a check that either passes or fails as a whole (tsc, ESLint); it counts as one in the total. */
+function runCheck(name, args) {
+  console.log(`\n${name}: running`);
+  const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  if (result.status === 0) {
+    totals.passed += 1;
+    checkLines.push(`${name}: passed`);
+  } else {
+    totals.failed += 1;
+    status = 1;
+    checkLines.push(`${name}: failed`);
+  }
+  console.log(checkLines.at(-1));
+}
+
+if (filters.length === 0) {
+  runCheck('typecheck', [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', '.']);
+  runCheck('lint', [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']);
+}
+
 // The end-to-end tests run the bundled headless proxy: build it first (well under a second).
 const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
-
-const totals = { passed: 0, failed: 0, skipped: 0 };
-let status = 0;
 
 function runNodeTests(name, files, concurrency, timeoutMs) {
   const tap = join(artifacts, `${name}.tap`);
@@ -73,5 +97,7 @@ if (vscodeTests.length > 0) {
   }
 }
 
+// The checks' results again, next to the total: their output is far above by now.
+if (checkLines.length > 0) console.log(`\n${checkLines.join('\n')}`);
 console.log(`\nTotal: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(status);

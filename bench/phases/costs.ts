@@ -7,16 +7,28 @@ import { join } from 'node:path';
 import type { Bench } from '../processes';
 import { ROOT } from '../settings';
 
-function measureInChild(code: string): any {
+export type TokenizerFigures = { loadMs?: number; firstCountMs?: number; rssAddedMb?: number; error?: string };
+type RequireFigures = { requireMs?: number; rssAddedMb?: number; exportsActivate?: boolean; error?: string };
+export type ExtensionFigures = {
+  bundleKb?: number;
+  minified?: boolean;
+  /** the median run of three */
+  require?: RequireFigures;
+  requireRunsMs?: (number | undefined)[];
+  vsix?: { file: string; kb: number }[];
+};
+
+/** Runs `code`, which prints its figures as JSON on its last line; on failure, the error output. */
+function measureInChild<T extends { error?: string }>(code: string): T {
   const run = spawnSync(process.execPath, ['--expose-gc', '-e', code], { cwd: ROOT, encoding: 'utf8', timeout: 30000 });
   try {
-    return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '');
+    return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '') as T;
   } catch {
-    return { error: (run.stderr || run.stdout).slice(0, 500) };
+    return { error: (run.stderr || run.stdout).slice(0, 500) } as T;
   }
 }
 
-export function tokenizerFigures(bench: Bench): any {
+export function tokenizerFigures(bench: Bench): TokenizerFigures {
   const lazyTokenizer = join(bench.buildCopy, 'lazy-o200k-tokenizer.js');
   return measureInChild(`
     const { performance } = require('node:perf_hooks');
@@ -28,13 +40,13 @@ export function tokenizerFigures(bench: Bench): any {
   `);
 }
 
-export function extensionFigures(bench: Bench): any {
-  const figures: Record<string, unknown> = {};
+export function extensionFigures(bench: Bench): ExtensionFigures {
+  const figures: ExtensionFigures = {};
   const bundle = join(bench.buildCopy, 'extension.js'); // dist/extension.js as it was when the run started
   if (existsSync(bundle)) {
     figures.bundleKb = statSync(bundle).size / 1024;
     figures.minified = !readFileSync(bundle, 'utf8').slice(0, 2000).includes('\n  ');
-    const runs = [0, 1, 2].map(() => measureInChild(`
+    const runs = [0, 1, 2].map(() => measureInChild<RequireFigures>(`
       const Module = require('node:module');
       const { performance } = require('node:perf_hooks');
       const stub = new Proxy(function () {}, { get: (t, k) => (k === 'then' ? undefined : stub), apply: () => stub, construct: () => stub });

@@ -10,16 +10,24 @@ import { eventLoopDuring } from './thread';
 
 const COUNT_PATH = '/v1/messages/count_tokens?beta=true';
 
+type Block = { type: string; text?: string };
+/** The parts of a count_tokens request that uncached() changes. */
+interface CountBody {
+  system?: string | Block[];
+  tools?: { description?: string; input_schema?: Record<string, unknown> }[];
+  messages: { role: string; content: string | Block[] }[];
+}
+
 /** Changes every long string the token counter caches, so the request is counted from scratch. */
-function uncached(body: any, nonce: string, question?: string): any {
+function uncached(body: CountBody, nonce: string, question?: string): CountBody {
   const copy = structuredClone(body);
-  if (Array.isArray(copy.system)) copy.system = copy.system.map((block: any) => ({ ...block, text: `${nonce} ${block.text}` }));
-  copy.tools = copy.tools?.map((tool: any) => ({ ...tool, description: `${nonce} ${tool.description ?? ''}`, input_schema: { ...tool.input_schema, 'x-bench': nonce } }));
-  copy.messages = copy.messages.map((message: any) => ({
+  if (Array.isArray(copy.system)) copy.system = copy.system.map((block) => ({ ...block, text: `${nonce} ${block.text}` }));
+  copy.tools = copy.tools?.map((tool) => ({ ...tool, description: `${nonce} ${tool.description ?? ''}`, input_schema: { ...tool.input_schema, 'x-bench': nonce } }));
+  copy.messages = copy.messages.map((message) => ({
     ...message,
     content: typeof message.content === 'string'
       ? `${nonce} ${message.content}`
-      : message.content.map((block: any) => (block.type === 'text' ? { ...block, text: `${nonce} ${block.text}` } : block)),
+      : message.content.map((block) => (block.type === 'text' ? { ...block, text: `${nonce} ${block.text}` } : block)),
   }));
   if (question) copy.messages.push({ role: 'assistant', content: 'ok' }, { role: 'user', content: question });
   return copy;
@@ -27,7 +35,7 @@ function uncached(body: any, nonce: string, question?: string): any {
 
 export async function measureCountTokens(bench: Bench) {
   log('count_tokens: fixture 05 (38 KB, 9 tools)');
-  const countBody = JSON.parse(readFileSync(join(FIXTURES, '05-count-tokens-with-tools.json'), 'utf8')).body;
+  const countBody = (JSON.parse(readFileSync(join(FIXTURES, '05-count-tokens-with-tools.json'), 'utf8')) as { body: CountBody }).body;
   let errors = 0;
   let tokens = 0;
   const count = async (body: Buffer) => {
@@ -39,7 +47,7 @@ export async function measureCountTokens(bench: Bench) {
   const warmTimes: number[] = [];
   for (let i = 0; i < 50; i++) {
     const reply = await count(warm);
-    if (reply.status === 200) tokens = JSON.parse(reply.text).input_tokens;
+    if (reply.status === 200) tokens = (JSON.parse(reply.text) as { input_tokens: number }).input_tokens;
     warmTimes.push(reply.ms);
   }
   const coldTimes: number[] = [];

@@ -1,12 +1,12 @@
 // Streaming: time to first byte (message_start against the fake's first chunk), to first text,
 // and per-chunk forwarding. The fake streams 8 marked chunks 10 ms apart and records when it
 // wrote each; the client records when each arrived (epoch times, comparable across processes).
-import { epoch, json, percentile, post, summarize, type Endpoint } from '../lib';
+import { epoch, json, percentile, post, summarize, type Endpoint, type Summary } from '../lib';
 import { startPassthrough, type Bench } from '../processes';
-import { equivalent, small, type Requests, type Upstream } from '../requests';
+import { equivalent, small, type AnthropicBody, type Requests, type Upstream } from '../requests';
 import { log, MARKED_CHUNKS } from '../settings';
 
-type StreamCase = { name: string; body: any; pairs: number };
+type StreamCase = { name: string; body: AnthropicBody; pairs: number };
 
 /** Streams one request; records the first event and when each marked chunk first arrived. */
 async function streamOnce(target: Endpoint, path: string, body: Buffer, firstEventPattern: RegExp) {
@@ -93,7 +93,14 @@ export async function measureStreaming(bench: Bench, requests: Requests) {
     { name: 'fixture 01, responses', body: requests.fixtures[0].body, pairs: 10 },
     { name: 'fixture 03, chat', body: requests.fixtures[2].body, pairs: 10 },
   ];
-  const figures: Record<string, any> = { streaming: [] };
+  const figures: {
+    streaming: {
+      case: string; path: string; pairs: number; errors: number; directFirstChunkMs: Summary; addedFirstByteMs: Summary; addedFirstTextMs: Summary;
+      chunkLagDirectMs: Summary; chunkLagProxiedMs: Summary; chunkAddedMs: Summary; chunksForwarded: number;
+    }[];
+    streamingPassthroughChunkAddedMs?: Summary;
+    streamingAll?: { addedFirstByteMs: Summary; addedFirstTextMs: Summary; chunkAddedMs: Summary };
+  } = { streaming: [] };
   const all = { chunkAdded: [] as number[], firstByte: [] as number[], firstText: [] as number[] };
   await bench.fake.rpc.call('marks', { on: true });
   for (const streamCase of streamCases) {

@@ -19,7 +19,7 @@ export async function eventLoopDuring<T>(bench: Bench, work: () => Promise<T>): 
     if (waited > 3000) throw new Error('the proxy\'s event-loop probe wrote nothing in 3 s');
     await sleep(10);
   }
-  const held = JSON.parse(readFileSync(eventLoopFile, 'utf8'));
+  const held = JSON.parse(readFileSync(eventLoopFile, 'utf8')) as ThreadHeld;
   rmSync(eventLoopFile, { force: true });
   return { result, held };
 }

@@ -108,8 +108,8 @@ async function runSlices(bench: Bench, hops: Hops, body: PairedCase, concurrency
   for (let n = 0; n < Math.max(1, Math.round(SECONDS)); n++) {
     await slice('direct', undefined, direct, body.direct.path, body.direct.body);
     await slice('proxied', pid, proxied, '/v1/messages', body.proxied);
-    await slice('passthrough', hops.passthrough.child.pid!, hops.piped, body.direct.path, body.direct.body);
-    for (const { name, hop, target } of references) await slice(name, hop.child.pid!, target, '/v1/messages', body.proxied);
+    await slice('passthrough', hops.passthrough.child.pid, hops.piped, body.direct.path, body.direct.body);
+    for (const { name, hop, target } of references) await slice(name, hop.child.pid, target, '/v1/messages', body.proxied);
   }
   return { slices, cpu, withReferences };
 }

@@ -29,6 +29,7 @@ export function sseEvents(body, block) {
   const delta = block.type === 'tool_use'
     ? { type: 'input_json_delta', partial_json: JSON.stringify(block.input) }
     : { type: 'text_delta', text: block.text };
+  /** @type {[string, object][]} */
   const events = [
     ['message_start', { type: 'message_start', message: { ...message, content: [], stop_reason: null, usage: { input_tokens: 10, output_tokens: 1 } } }],
     ['content_block_start', { type: 'content_block_start', index: 0, content_block: start }],

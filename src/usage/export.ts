@@ -15,7 +15,7 @@ export function toJson(entries: readonly UsageEntry[]): string {
   return `${JSON.stringify(entries, null, 2)}\n`;
 }
 
-function csvCell(value: unknown): string {
+function csvCell(value: string | number | boolean | null): string {
   if (value === null || value === undefined) return '';
   let text = String(value);
   // A text cell starting like a formula would run as one in a spreadsheet (model names and

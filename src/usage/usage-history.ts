@@ -183,7 +183,7 @@ export class UsageHistory {
       const after = await statOf(this.path(CURRENT));
       if (!after) return;
       if (this.position.ino === 0) this.position = { ino: after.ino, offset: 0 };
-      if (after.ino === this.position.ino && after.size === (sameFile ? before!.size : 0) + bytes) {
+      if (after.ino === this.position.ino && after.size === (sameFile ? before.size : 0) + bytes) {
         // Nothing but this line since the last read: no need to read it back.
         this.position.offset = after.size;
       } else {

@@ -37,21 +37,22 @@ export function invalidValue(value: unknown, supported: string[], param: string)
   return invalid(`Invalid value: '${String(value)}'. Supported values are: ${quoteList(supported)}.`, param, 'invalid_value');
 }
 
-const JSON_KIND: Record<string, string> = { string: 'a string', number: 'a decimal', integer: 'an integer', boolean: 'a boolean', object: 'an object', array: 'an array' };
+const JSON_KIND = { string: 'a string', number: 'a decimal', integer: 'an integer', boolean: 'a boolean', object: 'an object', array: 'an array' } as const;
+type JsonKind = keyof typeof JSON_KIND;
 
 function kindOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a decimal';
-  return JSON_KIND[typeof value] ?? typeof value;
+  return (JSON_KIND as Record<string, string | undefined>)[typeof value] ?? typeof value;
 }
 
-export function invalidType(param: string, expected: keyof typeof JSON_KIND | 'array of objects', value: unknown): never {
+export function invalidType(param: string, expected: JsonKind | 'array of objects', value: unknown): never {
   const wanted = expected === 'array of objects' ? 'an array of objects' : JSON_KIND[expected];
   return invalid(`Invalid type for '${param}': expected ${wanted}, but got ${kindOf(value)} instead.`, param, 'invalid_type');
 }
 
-export function checkType(value: unknown, expected: 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array', param: string): void {
+export function checkType(value: unknown, expected: JsonKind, param: string): void {
   const ok =
     expected === 'array' ? Array.isArray(value)
     : expected === 'object' ? typeof value === 'object' && value !== null && !Array.isArray(value)

@@ -72,7 +72,7 @@ export function checkEffort(spec: ModelSpec, effort: unknown, param: string): vo
   const all = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
   if (typeof effort !== 'string' || !all.includes(effort)) invalidValue(effort, all, param);
   const supported = spec.efforts ?? all;
-  if (!supported.includes(effort as string)) {
+  if (!supported.includes(effort)) {
     invalid(`Unsupported value: '${param}' does not support '${effort}' with this model. Supported values are: ${quoteList(supported)}.`, param, 'unsupported_value');
   }
 }

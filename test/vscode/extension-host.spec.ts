@@ -52,7 +52,7 @@ test('the extension-host suite passes inside code-server', { timeout: SUITE_TIME
     await waitFor('the suite to finish (codeAutomationExit)', () => exitCode !== undefined, SUITE_TIMEOUT_MS, 500);
     await browser.page.screenshot({ path: join(ARTIFACTS, 'extension-host-suite.png') }).catch(() => undefined);
 
-    const report = readJson<{ done: boolean; results: SuiteResult[]; info?: Record<string, unknown> }>(resultsFile);
+    const report = readJson<{ done: boolean; results: SuiteResult[]; info?: { vscodeVersion: string; activationMs: number } }>(resultsFile);
     assert.ok(report, `the suite wrote no results (exit code ${exitCode}). Browser console:\n${console.slice(-40).join('\n')}\ncode-server:\n${server.log().slice(-4000)}`);
     for (const result of report.results) {
       await t.test(result.title, { skip: result.state === 'pending' }, () => {

@@ -26,7 +26,7 @@ const CREDENTIAL_PATTERNS: RegExp[] = [
 export function redactText(text: string, secrets: readonly (string | undefined)[]): string {
   let result = redact(text, [...secrets]);
   for (const pattern of CREDENTIAL_PATTERNS) {
-    result = result.replace(pattern, (match, scheme?: string) => (typeof scheme === 'string' && /^(Bearer|Basic)$/.test(scheme) ? `${scheme} ${REDACTED}` : REDACTED));
+    result = result.replace(pattern, (_match, scheme?: string) => (typeof scheme === 'string' && /^(Bearer|Basic)$/.test(scheme) ? `${scheme} ${REDACTED}` : REDACTED));
   }
   return result;
 }

@@ -20,7 +20,7 @@ export async function waitForDashboardRows(page: Page, rows: number, timeoutMs =
       return seen >= rows ? seen : 0;
     }, timeoutMs, 250);
   } catch (error) {
-    throw new Error(`${(error as Error).message}; it shows ${seen}`);
+    throw new Error(`${(error as Error).message}; it shows ${seen}`, { cause: error });
   }
 }
 

@@ -33,7 +33,7 @@ export async function runCommand(page: Page, title: string): Promise<void> {
       return label.split('\n').some((line) => line.trim().endsWith(title));
     }, 15_000);
   } catch (error) {
-    throw new Error(`${(error as Error).message}; the palette highlights "${label.replace(/\n/g, ' | ')}"`);
+    throw new Error(`${(error as Error).message}; the palette highlights "${label.replace(/\n/g, ' | ')}"`, { cause: error });
   }
   await page.keyboard.press('Enter');
 }
@@ -59,7 +59,7 @@ export async function waitForStatusBar(page: Page, pattern: RegExp, timeoutMs = 
       return pattern.test(last) ? last : '';
     }, timeoutMs);
   } catch (error) {
-    throw new Error(`${(error as Error).message}; it shows "${last}"`);
+    throw new Error(`${(error as Error).message}; it shows "${last}"`, { cause: error });
   }
 }
 
@@ -94,7 +94,7 @@ export async function waitForTerminal(page: Page, pattern: RegExp, timeoutMs = 3
       return pattern.test(last) || pattern.test(last.replace(/\n/g, '')) ? last : '';
     }, timeoutMs, 500);
   } catch (error) {
-    throw new Error(`${(error as Error).message}\n--- terminal ---\n${last.split('\n').filter((line) => line.trim()).slice(-30).join('\n')}`);
+    throw new Error(`${(error as Error).message}\n--- terminal ---\n${last.split('\n').filter((line) => line.trim()).slice(-30).join('\n')}`, { cause: error });
   }
 }
 
@@ -119,7 +119,7 @@ export async function waitForNotification(page: Page, pattern: RegExp, timeoutMs
       return pattern.test(last) ? last : '';
     }, timeoutMs, 500);
   } catch (error) {
-    throw new Error(`${(error as Error).message}; notifications: ${last}`);
+    throw new Error(`${(error as Error).message}; notifications: ${last}`, { cause: error });
   }
 }
 

@@ -107,7 +107,7 @@ describe('Claude Proxy dashboard', () => {
     const counts = { inputTokens: 10_000, cachedTokens: 8000, outputTokens: 500 };
     assert.equal(sonnet.costUsd, costOf(counts, defaultPrices['gpt-5-codex']));
     assert.equal(haiku.costUsd, costOf(counts, defaultPrices['gpt-5-mini']));
-    const total = sonnet.costUsd! + haiku.costUsd!;
+    const total = sonnet.costUsd + haiku.costUsd;
     const tooltip = await waitFor('the tooltip with today\'s usage', () => (/Today: 2 requests/.test(testing.statusBarTooltip()) ? testing.statusBarTooltip() : ''));
     assert.match(tooltip, /20k tokens in, 80% cached · 1\.0k out/);
     assert.ok(tooltip.includes(`≈ $${total.toFixed(4)}`), `the tooltip shows the cost $${total.toFixed(4)}: ${tooltip}`);

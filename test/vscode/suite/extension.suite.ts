@@ -31,7 +31,7 @@ const waitFor = <T>(what: string, check: () => T | Promise<T>, timeoutMs = 20_00
 function running(): { url: string; port: number } {
   const state = api.state;
   assert.equal(state.kind, 'running', `the proxy should run, state: ${JSON.stringify(state)}`);
-  return state as { kind: 'running'; url: string; port: number };
+  return state;
 }
 
 const token = () => testing.terminalEnvironment().ANTHROPIC_AUTH_TOKEN;
@@ -131,7 +131,7 @@ function scriptSelfTest(routes: number): void {
 }
 
 async function selfTest(): Promise<SelfTestReport> {
-  return (await vscode.commands.executeCommand<SelfTestReport>('claudeProxy.runSelfTests'))!;
+  return await vscode.commands.executeCommand<SelfTestReport>('claudeProxy.runSelfTests');
 }
 
 
@@ -320,7 +320,7 @@ describe('Claude Proxy extension', () => {
       await update('maxBodyBytes', undefined);
       subscription.dispose();
     }
-    await waitFor('the default limit back', () => testing.recentLog().some((line) => line.includes(`Limits applied: claudeProxy.maxBodyBytes ${config().get('maxBodyBytes')}`)));
+    await waitFor('the default limit back', () => testing.recentLog().some((line) => line.includes(`Limits applied: claudeProxy.maxBodyBytes ${config().get<number>('maxBodyBytes')}`)));
     assert.equal(config().get('maxBodyBytes'), 32 * 1024 * 1024);
     const passed = await big();
     assert.equal(passed.status, 200, JSON.stringify(passed.body));
@@ -413,7 +413,7 @@ describe('Claude Proxy extension', () => {
     }
   });
 
-  it('the key and the token appear in no setting and no log line', async () => {
+  it('the key and the token appear in no setting and no log line', () => {
     const secrets = [fake.apiKey, token(), 'sk-wrong-key-0123456789'];
     const settingsFile = process.env.CLAUDE_PROXY_TEST_USER_SETTINGS;
     assert.ok(settingsFile && existsSync(settingsFile), `user settings at ${settingsFile}`);
