@@ -1,11 +1,11 @@
 // `npm start`: the same proxy the extension hosts, headless.
 import { readFileSync } from 'node:fs';
 import { claudeEnvironment, exportLines } from './extension/environment';
-import { consoleLogger, type LogLevel } from './proxy/logger';
-import { autoCompactWindow } from './proxy/route/model-facts';
-import { defaultRouteTable, parseRouteTable } from './proxy/route/table';
+import { consoleLogger, type LogLevel } from './proxy/server/logger';
+import { autoCompactWindow } from './proxy/routing/model-facts';
+import { defaultRouteTable, parseRouteTable } from './proxy/routing/table';
 import { DEFAULT_LIMITS, ProxyServer, randomToken } from './proxy/server/proxy-server';
-import type { UpstreamTransport } from './proxy/upstream/client';
+import type { UpstreamTransport } from './proxy/transport/client';
 
 const HELP = `Claude OpenAI Proxy (headless)
 

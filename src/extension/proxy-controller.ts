@@ -3,7 +3,7 @@
 // settings change during a start cannot race it.
 import * as vscode from 'vscode';
 import { ProxyServer } from '../proxy/server/proxy-server';
-import { defaultTransport } from '../proxy/upstream/client';
+import { defaultTransport } from '../proxy/transport/client';
 import type { UsageService } from './dashboard/usage-service';
 import type { ProxyLog } from './log';
 import { findFreePort, isOurProxy } from './ports';
@@ -14,7 +14,7 @@ import { readSettings, SECTION, settingsDiff, transportOf, type ExtensionSetting
 import type { RouteSummary, StatusBar } from './status-bar';
 import type { TerminalEnvironment } from './terminal-env';
 import type { ClaudeConnection } from './environment';
-import { autoCompactWindow } from '../proxy/route/model-facts';
+import { autoCompactWindow } from '../proxy/routing/model-facts';
 
 export type ProxyState =
   | { kind: 'stopped' }

@@ -1,12 +1,12 @@
 // Starts the strict fake OpenAI server and a proxy in front of it, for HTTP-level tests.
 import Anthropic from '@anthropic-ai/sdk';
 import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai';
-import type { LogLevel } from '../../src/proxy/logger';
-import type { RouteTableInput } from '../../src/proxy/route/table';
-import { defaultRouteTable } from '../../src/proxy/route/table';
+import type { LogLevel } from '../../src/proxy/server/logger';
+import type { RouteTableInput } from '../../src/proxy/routing/table';
+import { defaultRouteTable } from '../../src/proxy/routing/table';
 import type { RequestRecord } from '../../src/proxy/server/context';
 import { ProxyServer, type ProxyOptions } from '../../src/proxy/server/proxy-server';
-import type { UpstreamTransport } from '../../src/proxy/upstream/client';
+import type { UpstreamTransport } from '../../src/proxy/transport/client';
 
 export const PROXY_TOKEN = 'test-proxy-token-0123456789';
 

@@ -1,12 +1,12 @@
 // Builds translated requests the way the proxy does, for unit tests.
-import { messagesRequest, type MessagesRequest } from '../../src/proxy/request/schema';
-import { RouteTable, type ResolvedRoute } from '../../src/proxy/route/match';
-import { defaultRouteTable, parseRouteTable, type RouteConfig } from '../../src/proxy/route/table';
-import type { RecallReasoning } from '../../src/proxy/response/reasoning-memory';
-import { ReasoningSigner } from '../../src/proxy/response/reasoning-signature';
-import { toChatRequest } from '../../src/proxy/upstream/chat/request';
-import { toResponsesRequest } from '../../src/proxy/upstream/responses/request';
-import { ToolNameMap } from '../../src/proxy/upstream/tools';
+import { messagesRequest, type MessagesRequest } from '../../src/proxy/anthropic/schema';
+import { RouteTable, type ResolvedRoute } from '../../src/proxy/routing/match';
+import { defaultRouteTable, parseRouteTable, type RouteConfig } from '../../src/proxy/routing/table';
+import type { RecallReasoning } from '../../src/proxy/openai/reasoning-memory';
+import { ReasoningSigner } from '../../src/proxy/openai/reasoning-signature';
+import { toChatRequest } from '../../src/proxy/openai/chat/request';
+import { toResponsesRequest } from '../../src/proxy/openai/responses/request';
+import { ToolNameMap } from '../../src/proxy/openai/tools';
 
 export const testSigner = new ReasoningSigner(Buffer.from('unit-test-reasoning-key'));
 

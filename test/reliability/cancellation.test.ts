@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { PROXY_TOKEN, testRoutes } from '../helpers/harness';
 import type { RequestRecord } from '../../src/proxy/server/context';
 import { ProxyServer, type ProxyOptions } from '../../src/proxy/server/proxy-server';
-import { chatChunk, send, sseHeaders, startRawUpstream, type RawUpstream } from './support';
+import { chatChunk, send, sseHeaders, startRawUpstream, type RawUpstream } from '../helpers/reliability';
 
 const LIMIT_MS = 100;
 const ROUNDS = 5;

@@ -10,7 +10,7 @@ import { startFakeOpenAI } from '../fake-openai';
 import { PROXY_TOKEN, testRoutes } from '../helpers/harness';
 import type { RequestRecord } from '../../src/proxy/server/context';
 import { ProxyServer, type ProxyOptions } from '../../src/proxy/server/proxy-server';
-import { chatChunk, classify, send, sseHeaders, startRawUpstream, type RawUpstream } from './support';
+import { chatChunk, classify, send, sseHeaders, startRawUpstream, type RawUpstream } from '../helpers/reliability';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string, index: number) => void | Promise<void>;
 

@@ -11,7 +11,7 @@ import { PROXY_TOKEN, testRoutes } from '../helpers/harness';
 import { openRawConnection } from '../helpers/raw-connection';
 import { ProxyServer } from '../../src/proxy/server/proxy-server';
 import { makeCases, type Case } from './fuzz-cases';
-import { anthropicErrorType, classify, pool, send } from './support';
+import { anthropicErrorType, classify, pool, send } from '../helpers/reliability';
 
 const CASES = Number(process.env.FUZZ_CASES ?? 3000);
 const CONCURRENCY = 16;

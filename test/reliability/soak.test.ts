@@ -11,7 +11,7 @@ import { startFakeOpenAI, type ScriptedAnswer } from '../fake-openai';
 import { PROXY_TOKEN, testRoutes } from '../helpers/harness';
 import type { RequestRecord } from '../../src/proxy/server/context';
 import { ProxyServer } from '../../src/proxy/server/proxy-server';
-import { activeResources, anthropicErrorType, checkStream, collectGarbage, parseSse, pool, prng, ResourceTracker, send, type ClientResult } from './support';
+import { activeResources, anthropicErrorType, checkStream, collectGarbage, parseSse, pool, prng, ResourceTracker, send, type ClientResult } from '../helpers/reliability';
 
 const TOTAL = 3000;
 const WARMUP = 320;

@@ -6,9 +6,9 @@
 // (pieces tokenized apart can merge differently once joined, schema rendering, framing changes).
 // Erring high is deliberate: an undercount makes Claude Code believe a conversation fits the
 // model's context window when it does not.
-import { declaredTools, toolReferenceText } from '../request/deferred-tools';
-import type { ContentBlock, CountTokensRequest, ImageBlock, DocumentBlock } from '../request/schema';
-import type { UpstreamUsage } from '../response/usage';
+import { declaredTools, toolReferenceText } from '../anthropic/deferred-tools';
+import type { ContentBlock, CountTokensRequest, ImageBlock, DocumentBlock } from '../anthropic/schema';
+import type { UpstreamUsage } from '../openai/usage';
 import { readImageSize, type ImageSize } from './image-size';
 
 type Tokenizer = typeof import('gpt-tokenizer/encoding/o200k_base');
