@@ -1,5 +1,6 @@
-// OpenAI usage -> Anthropic usage. Anthropic's input_tokens excludes cached tokens, which it
-// reports apart as cache_read_input_tokens; OpenAI's prompt/input tokens include them.
+// Usage as both OpenAI APIs report it (each API maps its own fields: fromChatUsage in chat/,
+// fromResponsesUsage in responses/) -> Anthropic usage. Anthropic's input_tokens excludes cached
+// tokens, which it reports apart as cache_read_input_tokens; OpenAI's prompt/input tokens include them.
 import type { AnthropicUsage } from '../anthropic/events';
 
 export interface UpstreamUsage {
@@ -18,42 +19,6 @@ export function anthropicUsage(usage: UpstreamUsage): AnthropicUsage {
     output_tokens: usage.output,
     cache_creation_input_tokens: usage.cacheWrite,
     cache_read_input_tokens: usage.cached,
-  };
-}
-
-interface ChatUsageLike {
-  prompt_tokens?: number;
-  completion_tokens?: number;
-  prompt_tokens_details?: { cached_tokens?: number } | null;
-  completion_tokens_details?: { reasoning_tokens?: number } | null;
-}
-
-export function fromChatUsage(usage: ChatUsageLike | null | undefined): UpstreamUsage {
-  if (!usage) return noUsage;
-  return {
-    input: usage.prompt_tokens ?? 0,
-    cached: usage.prompt_tokens_details?.cached_tokens ?? 0,
-    cacheWrite: 0,
-    output: usage.completion_tokens ?? 0,
-    reasoning: usage.completion_tokens_details?.reasoning_tokens ?? 0,
-  };
-}
-
-interface ResponsesUsageLike {
-  input_tokens?: number;
-  output_tokens?: number;
-  input_tokens_details?: { cached_tokens?: number; cache_write_tokens?: number } | null;
-  output_tokens_details?: { reasoning_tokens?: number } | null;
-}
-
-export function fromResponsesUsage(usage: ResponsesUsageLike | null | undefined): UpstreamUsage {
-  if (!usage) return noUsage;
-  return {
-    input: usage.input_tokens ?? 0,
-    cached: usage.input_tokens_details?.cached_tokens ?? 0,
-    cacheWrite: usage.input_tokens_details?.cache_write_tokens ?? 0,
-    output: usage.output_tokens ?? 0,
-    reasoning: usage.output_tokens_details?.reasoning_tokens ?? 0,
   };
 }
 

@@ -23,7 +23,8 @@ export interface SseEventOptions {
 
 type Body = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
-export async function* sseEvents(body: Body, options: SseEventOptions): AsyncGenerator<unknown> {
+/** `Event` is the JSON shape the caller expects (the API's chunk or event type), not checked here. */
+export async function* sseEvents<Event>(body: Body, options: SseEventOptions): AsyncGenerator<Event> {
   const decoder = new SseDecoder(options.skip);
   const chunks = 'getReader' in body ? body.getReader() : undefined;
   const iterator = chunks ? undefined : (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
@@ -39,9 +40,9 @@ export async function* sseEvents(body: Body, options: SseEventOptions): AsyncGen
           done = true;
           continue;
         }
-        const event = JSON.parse(data) as { error?: unknown } | null;
+        const event = JSON.parse(data) as (Event & { error?: unknown }) | null;
         if (event && event.error) throw options.errorEvent(event.error);
-        yield event;
+        yield event as Event;
       }
     }
     finished = true;

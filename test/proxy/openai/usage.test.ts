@@ -2,7 +2,9 @@
 // the prompt the upstream counted, or it compacts too late (or too soon).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { anthropicUsage, fromChatUsage, fromResponsesUsage } from '../../../src/proxy/openai/usage';
+import { fromChatUsage } from '../../../src/proxy/openai/chat/translate';
+import { fromResponsesUsage } from '../../../src/proxy/openai/responses/translate';
+import { anthropicUsage } from '../../../src/proxy/openai/usage';
 
 const promptOf = (usage: ReturnType<typeof anthropicUsage>) => usage.input_tokens + (usage.cache_read_input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0);
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseRouteTable, routeSchema } from '../../../src/proxy/routing/table';
 
-const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
+const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
 const routeItem = manifest.contributes.configuration.properties['claudeProxy.routes'].items;
 
 test('package.json declares every route field the route parser accepts, and no other', () => {

@@ -15,7 +15,7 @@ import {
 } from '../../../src/proxy/tokens/count-tokens';
 import { readImageSize } from '../../../src/proxy/tokens/image-size';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = fileURLToPath(new URL('../../../', import.meta.url));
 const fixturesDir = join(root, 'test/fixtures/claude-code');
 const tokens = (text: string) => countTokens(text, { disallowedSpecial: new Set() });
 const withMargin = (n: number) => Math.ceil(n * 1.01);

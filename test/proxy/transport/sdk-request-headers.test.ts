@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { test } from 'node:test';
 import type OpenAI from 'openai';
 import { openAIApis } from '../../../src/proxy/openai/apis';
+import type { ChatRequest } from '../../../src/proxy/openai/chat/request';
 import { loadOpenAISdk, UpstreamClient } from '../../../src/proxy/transport/client';
 import { reuseRequestHeaders } from '../../../src/proxy/transport/sdk-request-headers';
 import { withFetchServer } from '../../helpers/fetch-server';
@@ -34,7 +35,7 @@ function answering(seen: Seen[]) {
 /** The calls the proxy makes, in the way it makes them: whole and streamed Chat, whole Responses. */
 async function proxyCalls(client: OpenAI): Promise<void> {
   const signal = new AbortController().signal;
-  const chatBody = { model: 'gpt-5-mini', messages: [{ role: 'user', content: 'Hello' }], stream_options: { include_usage: true } };
+  const chatBody: ChatRequest = { model: 'gpt-5-mini', messages: [{ role: 'user', content: 'Hello' }], stream_options: { include_usage: true } };
   for (let round = 0; round < 2; round++) {
     await openAIApis.chat.complete(client, chatBody, signal);
     for await (const _event of await openAIApis.chat.openStream(client, chatBody, signal)) { /* drain */ }

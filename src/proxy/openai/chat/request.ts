@@ -4,16 +4,17 @@ import type {
   ChatCompletionCreateParamsStreaming,
   ChatCompletionMessageParam,
   ChatCompletionMessageToolCall,
-  ChatCompletionToolChoiceOption,
+  ChatCompletionFunctionTool,
+  ChatCompletionNamedToolChoice,
 } from 'openai/resources/chat/completions';
 import { invalidRequest } from '../../anthropic/errors';
-import { declaredTools } from '../../anthropic/deferred-tools';
-import { callerIdentity, outputTokenLimit, reasoningEffort, systemText } from '../../anthropic/normalize';
+import { outputTokenLimit, reasoningEffort, systemText } from '../../anthropic/normalize';
 import type { MessagesRequest } from '../../anthropic/schema';
 import type { ResolvedRoute } from '../../routing/match';
 import type { ReasoningSigner } from '../reasoning-signature';
 import { conversationItems, type UserPart } from '../conversation';
-import { functionParameters, isClientTool, type ToolNameMap } from '../tools';
+import { identityFields, jsonSchemaFormat, samplingFields, toolFields, type ToolShapes } from '../request';
+import type { ToolNameMap } from '../tools';
 
 /** The streaming form; the non-streaming call sends the same body with stream false. */
 export type ChatRequest = Omit<ChatCompletionCreateParamsStreaming, 'stream'>;
@@ -65,51 +66,25 @@ export function toChatRequest(request: MessagesRequest, route: ResolvedRoute, na
   flushAssistant();
   flushToolImages();
 
-  const body: ChatRequest = {
+  const format = jsonSchemaFormat(request);
+  const effort = reasoningEffort(request, route);
+  return {
     model: route.model,
     messages,
     max_completion_tokens: outputTokenLimit(request, route),
     stream_options: { include_usage: true },
+    ...toolFields(request, names, CHAT_TOOLS),
+    ...(effort ? { reasoning_effort: effort } : {}),
+    ...samplingFields(request, route),
+    ...(format ? { response_format: { type: 'json_schema' as const, json_schema: format } } : {}),
+    ...identityFields(request),
   };
-  addTools(body, request, names);
-  const effort = reasoningEffort(request, route);
-  if (effort) body.reasoning_effort = effort;
-  if (!route.reasoning) {
-    if (request.temperature !== undefined) body.temperature = request.temperature;
-    if (request.top_p !== undefined) body.top_p = request.top_p;
-  }
-  const format = request.output_config?.format;
-  if (format) {
-    body.response_format = { type: 'json_schema', json_schema: { name: format.name ?? 'output', schema: format.schema, strict: false } };
-  }
-  const identity = callerIdentity(request.metadata?.user_id);
-  if (identity.promptCacheKey) body.prompt_cache_key = identity.promptCacheKey;
-  if (identity.safetyIdentifier) body.safety_identifier = identity.safetyIdentifier;
-  return body;
 }
 
-function addTools(body: ChatRequest, request: MessagesRequest, names: ToolNameMap): void {
-  const tools = declaredTools(request).filter(isClientTool);
-  const choice = request.tool_choice;
-  if (tools.length === 0) return;
-  body.tools = tools.map((tool) => ({
-    type: 'function',
-    function: { name: names.upstream(tool.name), description: tool.description ?? '', parameters: functionParameters(tool.input_schema) },
-  }));
-  if (choice) {
-    body.tool_choice = chatToolChoice(choice, names);
-    if (choice.type !== 'none' && choice.disable_parallel_tool_use) body.parallel_tool_calls = false;
-  }
-}
-
-function chatToolChoice(choice: NonNullable<MessagesRequest['tool_choice']>, names: ToolNameMap): ChatCompletionToolChoiceOption {
-  switch (choice.type) {
-    case 'auto': return 'auto';
-    case 'any': return 'required';
-    case 'none': return 'none';
-    case 'tool': return { type: 'function', function: { name: names.upstream(choice.name) } };
-  }
-}
+const CHAT_TOOLS: ToolShapes<ChatCompletionFunctionTool, ChatCompletionNamedToolChoice> = {
+  tool: (spec) => ({ type: 'function', function: spec }),
+  named: (name) => ({ type: 'function', function: { name } }),
+};
 
 function userContent(parts: UserPart[]): string | ChatCompletionContentPart[] {
   if (parts.length === 1 && parts[0].type === 'text') return parts[0].text;

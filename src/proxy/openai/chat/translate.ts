@@ -1,27 +1,17 @@
 // OpenAI Chat Completions answers (streamed chunks or a whole completion) -> the assembler.
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
-import type { ResponseAssembler } from '../../anthropic/assembler';
 import type { StopReason } from '../../anthropic/events';
-import type { ReasoningSigner } from '../reasoning-signature';
-import { anthropicUsage, fromChatUsage, reportedOrEstimated, type UpstreamUsage, type UsageEstimator } from '../usage';
+import type { Translation } from '../api';
+import { anthropicUsage, noUsage, reportedOrEstimated, type UpstreamUsage } from '../usage';
 import { randomToolId } from '../../anthropic/ids';
 import { UpstreamAnswerError } from '../../transport/answer-error';
-
-export interface ChatTranslation {
-  assembler: ResponseAssembler;
-  signer: ReasoningSigner;
-  /** Maps a shortened upstream function name back to the client's tool name. */
-  clientToolName: (upstreamName: string) => string;
-  /** Estimates usage when the stream reports none (cut by a stop sequence, or a server without usage). */
-  estimateUsage?: UsageEstimator;
-}
 
 /** Reasoning text as OpenAI-compatible servers stream it (vLLM, DeepSeek, Ollama, OpenRouter). */
 type ReasoningDelta = { reasoning_content?: string | null; reasoning?: string | null };
 
 /** Feeds streamed chunks to the assembler. Returns the usage reported, for the log. Stops early
  *  (returning) when a stop sequence matched; the caller then aborts the upstream call. */
-export async function translateChatStream(chunks: AsyncIterable<ChatCompletionChunk>, t: ChatTranslation): Promise<UpstreamUsage> {
+export async function translateChatStream(chunks: AsyncIterable<ChatCompletionChunk>, t: Translation): Promise<UpstreamUsage> {
   const { assembler } = t;
   let usage: UpstreamUsage | undefined;
   let finish: string | null = null;
@@ -62,7 +52,7 @@ export async function translateChatStream(chunks: AsyncIterable<ChatCompletionCh
   return reported;
 }
 
-export function translateChatCompletion(completion: ChatCompletion, t: ChatTranslation): UpstreamUsage {
+export function translateChatCompletion(completion: ChatCompletion, t: Translation): UpstreamUsage {
   const { assembler } = t;
   // Some servers answer 200 with an error body instead of a completion.
   const failure = (completion as { error?: { message?: string; code?: string } }).error;
@@ -99,7 +89,7 @@ class ToolCallSequencer {
   private liveIndex: number | undefined;
   private readonly held = new Map<number, { id: string; name: string; fragments: string[] }>();
 
-  constructor(private readonly t: ChatTranslation) {}
+  constructor(private readonly t: Translation) {}
 
   fragment(call: ToolCallDelta): void {
     const fragment = call.function?.arguments ?? '';
@@ -129,7 +119,7 @@ class ToolCallSequencer {
 }
 
 /** Closes the open thinking block with a proxy signature; returns '' so the caller forgets it. */
-function signReasoning(t: ChatTranslation, text: string): string {
+function signReasoning(t: Translation, text: string): string {
   t.assembler.thinkingSignature(t.signer.sign({ summary: [text] }));
   return '';
 }
@@ -142,4 +132,23 @@ function stopReason(finish: string | null): StopReason {
     case 'content_filter': return 'refusal';
     default: return 'end_turn';
   }
+}
+
+interface ChatUsageLike {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  prompt_tokens_details?: { cached_tokens?: number } | null;
+  completion_tokens_details?: { reasoning_tokens?: number } | null;
+}
+
+/** Chat Completions usage -> the proxy's usage (cache writes are not reported by this API). */
+export function fromChatUsage(usage: ChatUsageLike | null | undefined): UpstreamUsage {
+  if (!usage) return noUsage;
+  return {
+    input: usage.prompt_tokens ?? 0,
+    cached: usage.prompt_tokens_details?.cached_tokens ?? 0,
+    cacheWrite: 0,
+    output: usage.completion_tokens ?? 0,
+    reasoning: usage.completion_tokens_details?.reasoning_tokens ?? 0,
+  };
 }

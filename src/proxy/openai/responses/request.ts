@@ -6,17 +6,17 @@ import type {
   ResponseFunctionCallOutputItemList,
   ResponseInputItem,
   ResponseInputMessageContentList,
-  ToolChoiceOptions,
+  FunctionTool,
   ToolChoiceFunction,
 } from 'openai/resources/responses/responses';
-import { declaredTools } from '../../anthropic/deferred-tools';
-import { callerIdentity, outputTokenLimit, reasoningEffort, systemText, thinkingDisplay } from '../../anthropic/normalize';
+import { outputTokenLimit, reasoningEffort, systemText, thinkingDisplay } from '../../anthropic/normalize';
 import type { MessagesRequest } from '../../anthropic/schema';
 import type { ResolvedRoute } from '../../routing/match';
 import type { RecallReasoning } from '../reasoning-memory';
 import type { ReasoningSigner } from '../reasoning-signature';
 import { conversationItems, type UserPart } from '../conversation';
-import { functionParameters, isClientTool, type ToolNameMap } from '../tools';
+import { identityFields, jsonSchemaFormat, samplingFields, toolFields, type ToolShapes } from '../request';
+import type { ToolNameMap } from '../tools';
 
 export type ResponsesRequest = Omit<ResponseCreateParamsStreaming, 'stream'>;
 
@@ -54,58 +54,38 @@ export function toResponsesRequest(request: MessagesRequest, route: ResolvedRout
     }
   }
 
-  const body: ResponsesRequest = {
+  const system = systemText(request.system);
+  const format = jsonSchemaFormat(request);
+  return {
     model: route.model,
     input,
     store: false,
     max_output_tokens: Math.max(MIN_OUTPUT_TOKENS, outputTokenLimit(request, route)),
+    ...(system ? { instructions: system } : {}),
+    ...toolFields(request, names, RESPONSES_TOOLS),
+    ...reasoningFields(request, route),
+    ...samplingFields(request, route),
+    ...(format ? { text: { format: { type: 'json_schema' as const, ...format } } } : {}),
+    ...identityFields(request),
   };
-  const system = systemText(request.system);
-  if (system) body.instructions = system;
-  addTools(body, request, names);
-  if (route.reasoning) {
-    const effort = reasoningEffort(request, route);
-    // A summary only when the client will show it (it costs output tokens and time); the
-    // encrypted reasoning always: a thinking block's signature or the proxy's reasoning memory
-    // carries it into the next turn.
-    const summary = thinkingDisplay(request) === 'summarized';
-    if (summary || effort) body.reasoning = { ...(summary ? { summary: 'auto' as const } : {}), ...(effort ? { effort } : {}) };
-    body.include = ['reasoning.encrypted_content'];
-  } else {
-    if (request.temperature !== undefined) body.temperature = request.temperature;
-    if (request.top_p !== undefined) body.top_p = request.top_p;
-  }
-  const format = request.output_config?.format;
-  if (format) body.text = { format: { type: 'json_schema', name: format.name ?? 'output', schema: format.schema, strict: false } };
-  const identity = callerIdentity(request.metadata?.user_id);
-  if (identity.promptCacheKey) body.prompt_cache_key = identity.promptCacheKey;
-  if (identity.safetyIdentifier) body.safety_identifier = identity.safetyIdentifier;
-  return body;
 }
 
-function addTools(body: ResponsesRequest, request: MessagesRequest, names: ToolNameMap): void {
-  const tools = declaredTools(request).filter(isClientTool);
-  if (tools.length === 0) return;
-  body.tools = tools.map((tool) => ({
-    type: 'function',
-    name: names.upstream(tool.name),
-    description: tool.description ?? '',
-    parameters: functionParameters(tool.input_schema),
-    strict: false,
-  }));
-  const choice = request.tool_choice;
-  if (!choice) return;
-  body.tool_choice = toolChoice(choice, names);
-  if (choice.type !== 'none' && choice.disable_parallel_tool_use) body.parallel_tool_calls = false;
-}
+const RESPONSES_TOOLS: ToolShapes<FunctionTool, ToolChoiceFunction> = {
+  tool: (spec) => ({ type: 'function', ...spec, strict: false }),
+  named: (name) => ({ type: 'function', name }),
+};
 
-function toolChoice(choice: NonNullable<MessagesRequest['tool_choice']>, names: ToolNameMap): ToolChoiceOptions | ToolChoiceFunction {
-  switch (choice.type) {
-    case 'auto': return 'auto';
-    case 'any': return 'required';
-    case 'none': return 'none';
-    case 'tool': return { type: 'function', name: names.upstream(choice.name) };
-  }
+/** For a reasoning model: a summary only when the client will show it (it costs output tokens
+ *  and time); the encrypted reasoning always: a thinking block's signature or the proxy's
+ *  reasoning memory carries it into the next turn. */
+function reasoningFields(request: MessagesRequest, route: ResolvedRoute): Pick<ResponsesRequest, 'reasoning' | 'include'> {
+  if (!route.reasoning) return {};
+  const effort = reasoningEffort(request, route);
+  const summary = thinkingDisplay(request) === 'summarized';
+  return {
+    ...(summary || effort ? { reasoning: { ...(summary ? { summary: 'auto' as const } : {}), ...(effort ? { effort } : {}) } } : {}),
+    include: ['reasoning.encrypted_content'],
+  };
 }
 
 function inputContent(parts: UserPart[]): ResponseInputMessageContentList {

@@ -3,30 +3,28 @@
 // (or redacted_thinking blocks when the model gave no summary), so the next turn can send it back.
 // When the client shows no thinking, the proxy keeps the reasoning instead (keepReasoning).
 import type { Response, ResponseOutputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
-import type { ResponseAssembler } from '../../anthropic/assembler';
 import type { StopReason } from '../../anthropic/events';
 import { randomToolId } from '../../anthropic/ids';
 import { UpstreamAnswerError } from '../../transport/answer-error';
 import type { KeepReasoning } from '../reasoning-memory';
-import type { ReasoningPayload, ReasoningSigner } from '../reasoning-signature';
-import { anthropicUsage, fromResponsesUsage, reportedOrEstimated, type UpstreamUsage, type UsageEstimator } from '../usage';
+import type { ReasoningPayload } from '../reasoning-signature';
+import type { Translation } from '../api';
+import { anthropicUsage, noUsage, reportedOrEstimated, type UpstreamUsage } from '../usage';
 
-export interface ResponsesTranslation {
-  assembler: ResponseAssembler;
-  signer: ReasoningSigner;
-  clientToolName: (upstreamName: string) => string;
-  /** Estimates usage when the stream reports none (cut by a stop sequence, or a server without usage). */
-  estimateUsage?: UsageEstimator;
-  /** Set when no thinking block will carry the encrypted reasoning: the proxy keeps it. */
-  keepReasoning?: KeepReasoning;
-}
-
+/** Stream events the translator does not use: their data is never parsed (sse-events.ts skips
+ *  them unread). `created` and `in_progress` each repeat the whole request; the `.done` ones repeat
+ *  the deltas. An event the translator below comes to need must leave this list. */
+export const UNUSED_RESPONSES_EVENTS: ReadonlySet<ResponseStreamEvent['type']> = new Set<ResponseStreamEvent['type']>([
+  'response.created', 'response.in_progress', 'response.queued',
+  'response.content_part.added', 'response.content_part.done', 'response.output_text.done',
+  'response.function_call_arguments.done', 'response.reasoning_summary_part.done', 'response.reasoning_summary_text.done',
+]);
 
 interface ReasoningState {
   summary: string[];
 }
 
-export async function translateResponsesStream(events: AsyncIterable<ResponseStreamEvent>, t: ResponsesTranslation): Promise<UpstreamUsage> {
+export async function translateResponsesStream(events: AsyncIterable<ResponseStreamEvent>, t: Translation): Promise<UpstreamUsage> {
   const { assembler } = t;
   const reasoning = new Map<number, ReasoningState>();
   const argumentsSeen = new Set<number>();
@@ -101,7 +99,7 @@ export async function translateResponsesStream(events: AsyncIterable<ResponseStr
   throw new UpstreamAnswerError('The upstream stream ended before the response was complete', undefined);
 }
 
-export function translateResponse(response: Response, t: ResponsesTranslation): UpstreamUsage {
+export function translateResponse(response: Response, t: Translation): UpstreamUsage {
   if (!Array.isArray(response?.output)) {
     const failure = (response as { error?: { message?: string; code?: string } | null })?.error;
     throw new UpstreamAnswerError(failure?.message ?? 'The upstream answer is not a response', failure?.code);
@@ -136,7 +134,7 @@ export function translateResponse(response: Response, t: ResponsesTranslation): 
 }
 
 function closeReasoning(
-  t: ResponsesTranslation, item: Extract<ResponseOutputItem, { type: 'reasoning' }>, streamedSummary: string[] | undefined, held: HeldReasoning | undefined,
+  t: Translation, item: Extract<ResponseOutputItem, { type: 'reasoning' }>, streamedSummary: string[] | undefined, held: HeldReasoning | undefined,
 ): void {
   const summary = streamedSummary ?? item.summary.map((part) => part.text);
   const payload = { encrypted: item.encrypted_content ?? undefined, summary };
@@ -164,7 +162,7 @@ class HeldReasoning {
   }
 }
 
-function finish(t: ResponsesTranslation, response: Response, refused: boolean, usage = fromResponsesUsage(response.usage)): UpstreamUsage {
+function finish(t: Translation, response: Response, refused: boolean, usage = fromResponsesUsage(response.usage)): UpstreamUsage {
   t.assembler.finish(refused ? 'refusal' : stopReason(response), anthropicUsage(usage));
   return usage;
 }
@@ -174,4 +172,23 @@ function stopReason(response: Response): StopReason {
     return response.incomplete_details?.reason === 'content_filter' ? 'refusal' : 'max_tokens';
   }
   return 'end_turn';
+}
+
+interface ResponsesUsageLike {
+  input_tokens?: number;
+  output_tokens?: number;
+  input_tokens_details?: { cached_tokens?: number; cache_write_tokens?: number } | null;
+  output_tokens_details?: { reasoning_tokens?: number } | null;
+}
+
+/** Responses API usage -> the proxy's usage. */
+export function fromResponsesUsage(usage: ResponsesUsageLike | null | undefined): UpstreamUsage {
+  if (!usage) return noUsage;
+  return {
+    input: usage.input_tokens ?? 0,
+    cached: usage.input_tokens_details?.cached_tokens ?? 0,
+    cacheWrite: usage.input_tokens_details?.cache_write_tokens ?? 0,
+    output: usage.output_tokens ?? 0,
+    reasoning: usage.output_tokens_details?.reasoning_tokens ?? 0,
+  };
 }
