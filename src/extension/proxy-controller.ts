@@ -2,8 +2,7 @@
 // the terminal environment and the status bar. Every change goes through one queue, so a
 // settings change during a start cannot race it.
 import * as vscode from 'vscode';
-import { ProxyServer } from '../proxy/server/proxy-server';
-import { defaultTransport } from '../proxy/transport/client';
+import { autoCompactWindow, defaultTransport, ProxyServer } from '../proxy';
 import type { UsageService } from './dashboard/usage-service';
 import type { ProxyLog } from './log';
 import { findFreePort, isOurProxy } from './ports';
@@ -14,7 +13,6 @@ import { readSettings, SECTION, settingsDiff, transportOf, type ExtensionSetting
 import type { RouteSummary, StatusBar } from './status-bar';
 import type { TerminalEnvironment } from './terminal-env';
 import type { ClaudeConnection } from './environment';
-import { autoCompactWindow } from '../proxy/routing/model-facts';
 
 export type ProxyState =
   | { kind: 'stopped' }

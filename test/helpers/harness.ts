@@ -1,12 +1,12 @@
 // Starts the strict fake OpenAI server and a proxy in front of it, for HTTP-level tests.
 import Anthropic from '@anthropic-ai/sdk';
-import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai';
-import type { LogLevel } from '../../src/proxy/server/logger';
 import type { RouteTableInput } from '../../src/proxy/routing/table';
 import { defaultRouteTable } from '../../src/proxy/routing/table';
 import type { RequestRecord } from '../../src/proxy/server/context';
+import type { LogLevel } from '../../src/proxy/server/logger';
 import { ProxyServer, type ProxyOptions } from '../../src/proxy/server/proxy-server';
 import type { UpstreamTransport } from '../../src/proxy/transport/client';
+import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai';
 
 export const PROXY_TOKEN = 'test-proxy-token-0123456789';
 

@@ -1,12 +1,12 @@
 // Builds translated requests the way the proxy does, for unit tests.
 import { messagesRequest, type MessagesRequest } from '../../src/proxy/anthropic/schema';
-import { RouteTable, type ResolvedRoute } from '../../src/proxy/routing/match';
-import { defaultRouteTable, parseRouteTable, type RouteConfig } from '../../src/proxy/routing/table';
+import { toChatRequest } from '../../src/proxy/openai/chat/request';
 import type { RecallReasoning } from '../../src/proxy/openai/reasoning-memory';
 import { ReasoningSigner } from '../../src/proxy/openai/reasoning-signature';
-import { toChatRequest } from '../../src/proxy/openai/chat/request';
 import { toResponsesRequest } from '../../src/proxy/openai/responses/request';
 import { ToolNameMap } from '../../src/proxy/openai/tools';
+import { RouteTable, type ResolvedRoute } from '../../src/proxy/routing/match';
+import { defaultRouteTable, parseRouteTable, type RouteConfig } from '../../src/proxy/routing/table';
 
 export const testSigner = new ReasoningSigner(Buffer.from('unit-test-reasoning-key'));
 

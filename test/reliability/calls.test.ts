@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
+import { ProxyServer } from '../../src/proxy/server/proxy-server';
 import { PROXY_TOKEN, post, sseEvents, startHarness, testRoutes, waitFor, type Harness } from '../helpers/harness';
 import { openRawConnection } from '../helpers/raw-connection';
-import { ProxyServer } from '../../src/proxy/server/proxy-server';
 
 let h: Harness;
 before(async () => { h = await startHarness(); });

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { test } from 'node:test';
-import { PROXY_TOKEN, testRoutes } from '../helpers/harness';
 import type { RequestRecord } from '../../src/proxy/server/context';
 import { ProxyServer, type ProxyOptions } from '../../src/proxy/server/proxy-server';
+import { PROXY_TOKEN, testRoutes } from '../helpers/harness';
 import { chatChunk, send, sseHeaders, startRawUpstream, type RawUpstream } from '../helpers/reliability';
 
 const LIMIT_MS = 100;

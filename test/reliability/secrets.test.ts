@@ -10,11 +10,11 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { claudeEnvironment, exportLines, shells } from '../../src/extension/environment';
+import { ProxyServer, type ProxyOptions } from '../../src/proxy/server/proxy-server';
 import { startFakeOpenAI, type ScriptedAnswer } from '../fake-openai';
 import { testRoutes } from '../helpers/harness';
 import { projectRoot, startHeadlessProxy } from '../helpers/processes';
-import { claudeEnvironment, exportLines, shells } from '../../src/extension/environment';
-import { ProxyServer, type ProxyOptions } from '../../src/proxy/server/proxy-server';
 import { send, type ClientResult } from '../helpers/reliability';
 
 const OPENAI_KEY = 'sk-proj-RELIABILITYtestKEY0123456789abcdefQ7zX';

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { messagesRequest } from '../../src/proxy/anthropic/schema';
 import { capturedMessageRequests } from '../helpers/fixtures';
-import { post, startHarness, type Harness } from '../helpers/harness';
 import { collectGarbage } from '../helpers/gc';
+import { post, startHarness, type Harness } from '../helpers/harness';
 
 let h: Harness;
 const parsed: WeakRef<object>[] = [];

@@ -1,10 +1,10 @@
 // Turns what an upstream answer says (text, reasoning, tool calls, the end) into Anthropic's
 // event sequence, whichever OpenAI API produced it. A small state machine: at most one content
 // block is open at a time, indices grow by one per block, and empty text blocks are never sent.
-import type { ThinkingDisplay } from './normalize';
-import type { AnthropicUsage, EventSink, StopReason } from './events';
-import { StopSequenceCutter } from './stop-sequences';
 import { UpstreamAnswerError } from '../transport/answer-error';
+import type { AnthropicUsage, EventSink, StopReason } from './events';
+import type { ThinkingDisplay } from './normalize';
+import { StopSequenceCutter } from './stop-sequences';
 
 type OpenBlock = 'none' | 'text' | 'thinking' | 'tool_use';
 

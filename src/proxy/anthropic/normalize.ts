@@ -1,8 +1,8 @@
 // Facts about an Anthropic request that both OpenAI translations need, decided in one place.
 import { createHash } from 'node:crypto';
-import type { ReasoningEffort } from '../routing/table';
 import { acceptedEfforts, EFFORT_ORDER, type ResolvedRoute } from '../routing/match';
-import type { AnthropicMessage, ContentBlock, MessagesRequest, TextBlock } from './schema';
+import type { ReasoningEffort } from '../routing/table';
+import type { MessagesRequest } from './schema';
 
 /** Claude Code's first system block changes every conversation; sent upstream it would spoil
  *  OpenAI's prompt-cache prefix, and it means nothing to an OpenAI model. */
@@ -13,14 +13,6 @@ export function systemText(system: MessagesRequest['system']): string {
   if (typeof system === 'string') return system;
   return system
     .filter((block) => !block.text.startsWith(BILLING_HEADER))
-    .map((block) => block.text)
-    .join('\n\n');
-}
-
-export function textOfBlocks(content: AnthropicMessage['content'] | TextBlock[]): string {
-  if (typeof content === 'string') return content;
-  return (content as ContentBlock[])
-    .filter((block): block is TextBlock => block.type === 'text')
     .map((block) => block.text)
     .join('\n\n');
 }

@@ -3,12 +3,12 @@
 // that answers no call (after a compaction) becomes plain text, and a call left unanswered (an
 // interrupted turn) gets a result saying so.
 import { createHash } from 'node:crypto';
-import { invalidRequest } from '../anthropic/errors';
 import { toolReferenceText } from '../anthropic/deferred-tools';
-import type { RecallReasoning } from './reasoning-memory';
-import type { ReasoningPayload, ReasoningSigner } from './reasoning-signature';
+import { invalidRequest } from '../anthropic/errors';
 import type { ContentBlock, DocumentBlock, ImageBlock, MessagesRequest, ToolReferenceBlock, ToolResultBlock } from '../anthropic/schema';
 import type { ResolvedRoute } from '../routing/match';
+import type { RecallReasoning } from './reasoning-memory';
+import type { ReasoningPayload, ReasoningSigner } from './reasoning-signature';
 import type { ToolNameMap } from './tools';
 
 export type UserPart =

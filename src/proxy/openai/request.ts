@@ -1,8 +1,8 @@
 // What the two request builders (chat/request.ts, responses/request.ts) share: the client's tools
 // as functions and its tool choice, sampling, the JSON output format and the caller's identity.
 // Each returns only the fields to set, for the builder to spread into its body in its own shape.
-import { callerIdentity } from '../anthropic/normalize';
 import { declaredTools } from '../anthropic/deferred-tools';
+import { callerIdentity } from '../anthropic/normalize';
 import type { MessagesRequest } from '../anthropic/schema';
 import type { ResolvedRoute } from '../routing/match';
 import { functionParameters, isClientTool, type ToolNameMap } from './tools';

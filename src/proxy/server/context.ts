@@ -1,8 +1,8 @@
 // What every endpoint handler needs, gathered once per server.
-import type { RouteTable } from '../routing/match';
 import type { ReasoningMemory } from '../openai/reasoning-memory';
 import type { ReasoningSigner } from '../openai/reasoning-signature';
 import type { UpstreamUsage } from '../openai/usage';
+import type { RouteTable } from '../routing/match';
 import type { UpstreamClient } from '../transport/client';
 import type { RetryPolicy } from '../transport/retry';
 import type { Logger } from './logger';

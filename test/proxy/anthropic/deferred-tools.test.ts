@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AnthropicError } from '../../../src/proxy/anthropic/errors';
 import type { AnthropicMessage } from '../../../src/proxy/anthropic/schema';
-import { countInputTokens } from '../../../src/proxy/tokens/count-tokens';
 import { ToolNameMap } from '../../../src/proxy/openai/tools';
+import { countInputTokens } from '../../../src/proxy/tokens/count-tokens';
 import { chat, request, responses } from '../../helpers/translate';
 
 const schema = { type: 'object', properties: { q: { type: 'string' } } };

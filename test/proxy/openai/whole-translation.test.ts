@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ResponseAssembler } from '../../../src/proxy/anthropic/assembler';
-import { translateChatCompletion } from '../../../src/proxy/openai/chat/translate';
 import { MessageCollector } from '../../../src/proxy/anthropic/message-collector';
+import { translateChatCompletion } from '../../../src/proxy/openai/chat/translate';
 import { translateResponse } from '../../../src/proxy/openai/responses/translate';
 import { testSigner } from '../../helpers/translate';
 

@@ -11,8 +11,8 @@ import { invalidRequest } from '../../anthropic/errors';
 import { outputTokenLimit, reasoningEffort, systemText } from '../../anthropic/normalize';
 import type { MessagesRequest } from '../../anthropic/schema';
 import type { ResolvedRoute } from '../../routing/match';
-import type { ReasoningSigner } from '../reasoning-signature';
 import { conversationItems, type UserPart } from '../conversation';
+import type { ReasoningSigner } from '../reasoning-signature';
 import { identityFields, jsonSchemaFormat, samplingFields, toolFields, type ToolShapes } from '../request';
 import type { ToolNameMap } from '../tools';
 

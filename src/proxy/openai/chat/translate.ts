@@ -1,10 +1,10 @@
 // OpenAI Chat Completions answers (streamed chunks or a whole completion) -> the assembler.
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { StopReason } from '../../anthropic/events';
-import type { Translation } from '../api';
-import { anthropicUsage, noUsage, reportedOrEstimated, type UpstreamUsage } from '../usage';
 import { randomToolId } from '../../anthropic/ids';
 import { UpstreamAnswerError } from '../../transport/answer-error';
+import type { Translation } from '../api';
+import { anthropicUsage, noUsage, reportedOrEstimated, type UpstreamUsage } from '../usage';
 
 /** Reasoning text as OpenAI-compatible servers stream it (vLLM, DeepSeek, Ollama, OpenRouter). */
 type ReasoningDelta = { reasoning_content?: string | null; reasoning?: string | null };

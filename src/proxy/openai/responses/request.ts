@@ -12,9 +12,9 @@ import type {
 import { outputTokenLimit, reasoningEffort, systemText, thinkingDisplay } from '../../anthropic/normalize';
 import type { MessagesRequest } from '../../anthropic/schema';
 import type { ResolvedRoute } from '../../routing/match';
+import { conversationItems, type UserPart } from '../conversation';
 import type { RecallReasoning } from '../reasoning-memory';
 import type { ReasoningSigner } from '../reasoning-signature';
-import { conversationItems, type UserPart } from '../conversation';
 import { identityFields, jsonSchemaFormat, samplingFields, toolFields, type ToolShapes } from '../request';
 import type { ToolNameMap } from '../tools';
 

@@ -6,9 +6,9 @@ import type { Response, ResponseOutputItem, ResponseStreamEvent } from 'openai/r
 import type { StopReason } from '../../anthropic/events';
 import { randomToolId } from '../../anthropic/ids';
 import { UpstreamAnswerError } from '../../transport/answer-error';
+import type { Translation } from '../api';
 import type { KeepReasoning } from '../reasoning-memory';
 import type { ReasoningPayload } from '../reasoning-signature';
-import type { Translation } from '../api';
 import { anthropicUsage, noUsage, reportedOrEstimated, type UpstreamUsage } from '../usage';
 
 /** Stream events the translator does not use: their data is never parsed (sse-events.ts skips
