@@ -1,10 +1,10 @@
 // Shared pieces of the reliability tests: a raw HTTP client that can hang up at any moment, small
-// purpose-built upstream servers for faults the strict fake cannot produce, a seeded PRNG, a GC
-// handle, and a tracker of live timers and sockets.
+// purpose-built upstream servers for faults the strict fake cannot produce, a seeded PRNG, checks
+// of well-formed answers, and a tracker of live timers and sockets (SSE parsing: harness.ts).
 import { createHook } from 'node:async_hooks';
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { PROXY_TOKEN } from './harness';
+import { parseSse, PROXY_TOKEN, type SseEvent } from './harness';
 
 export const authHeaders = { authorization: `Bearer ${PROXY_TOKEN}` };
 
@@ -105,17 +105,6 @@ export function send(baseUrl: string, path: string, body: unknown, options: Send
   });
 }
 
-export interface SseEvent { event: string; data: any }
-
-/** The SSE frames of a text, parsed; throws on a frame whose data is not JSON (a malformed answer). */
-export function parseSse(text: string): SseEvent[] {
-  return text.split('\n\n').filter((frame) => frame.trim()).map((frame) => {
-    const event = /^event: (.*)$/m.exec(frame)?.[1] ?? '';
-    const data = /^data: (.*)$/m.exec(frame)?.[1];
-    return { event, data: data === undefined ? undefined : JSON.parse(data) };
-  });
-}
-
 /** Asserts-free check of Anthropic's error envelope: returns the error type, or undefined. */
 export function anthropicErrorType(text: string): string | undefined {
   try {
@@ -176,7 +165,6 @@ export async function pool(count: number, concurrency: number, job: (index: numb
   await Promise.all(workers);
 }
 
-export { collectGarbage } from './gc';
 
 /** Counts live timers (ref'd or not) and sockets by async resource type, from the moment it starts. */
 export class ResourceTracker {
