@@ -8,7 +8,7 @@ export interface ErrorContext {
   openaiModel: string;
   /** Estimates the prompt's size for an overflow message that gives no numbers. */
   promptTokens?: () => Promise<number>;
-  /** The route's input window (route/model-facts.ts): the limit an overflow reports when
+  /** The route's input window (routing/model-facts.ts): the limit an overflow reports when
    *  OpenAI's message names none. */
   inputWindow?: number;
 }

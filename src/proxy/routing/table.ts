@@ -21,7 +21,7 @@ export const routeSchema = z.strictObject({
   /** Upper bound for max_tokens; the client's request is capped to it. */
   maxOutputTokens: z._default(z.number().check(z.int(), z.positive()), 8192),
   /** Tokens the upstream takes in one request, prompt and answer together. Known for OpenAI's
-   *  models (route/model-facts.ts); set it for another server's, so Claude Code compacts in time. */
+   *  models (model-facts.ts); set it for another server's, so Claude Code compacts in time. */
   contextWindow: z.optional(z.number().check(z.int(), z.positive())),
   /** Fixed reasoning effort; when absent it follows the request's thinking / output_config.effort. */
   reasoningEffort: z.optional(reasoningEffortSchema),
