@@ -2,9 +2,9 @@
 import type {
   ChatCompletionContentPart,
   ChatCompletionCreateParamsStreaming,
+  ChatCompletionFunctionTool,
   ChatCompletionMessageParam,
   ChatCompletionMessageToolCall,
-  ChatCompletionFunctionTool,
   ChatCompletionNamedToolChoice,
 } from 'openai/resources/chat/completions';
 import { invalidRequest } from '../../anthropic/errors';
