@@ -1,10 +1,11 @@
-// Runs the whole test suite with node:test: first the plain-Node tests (unit, http, e2e,
-// reliability, the extension's plain-Node parts), then the tests in a real VS Code (code-server +
+// Runs the whole test suite with node:test: first the plain-Node tests (the unit tests in
+// test/proxy and test/usage, http, e2e, reliability, fake-openai, the extension's plain-Node
+// parts), then the tests in a real VS Code (code-server +
 // Chromium, installed on first use by test/vscode/setup.sh). Test files are TypeScript, loaded
 // through tsx. Ends with one line totalling both runs.
 //
 // Usage: npm test                     everything
-//        npm test -- unit http        only files whose path contains one of the words
+//        npm test -- proxy/openai http   only files whose path contains one of the words
 //        CLAUDE_PROXY_SKIP_VSCODE=1 npm test   everything but the VS Code tests
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
