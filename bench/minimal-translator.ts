@@ -9,8 +9,8 @@
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
-import { createNodeHttpFetch } from '../src/proxy/upstream/node-http-fetch';
-import { reuseRequestHeaders } from '../src/proxy/upstream/sdk-request-headers';
+import { createNodeHttpFetch } from '../src/proxy/transport/node-http-fetch';
+import { reuseRequestHeaders } from '../src/proxy/transport/sdk-request-headers';
 
 const upstream = new URL(process.env.UPSTREAM ?? ''); // the fake's base URL, with /v1
 const apiKey = process.env.OPENAI_API_KEY ?? '';

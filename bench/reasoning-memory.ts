@@ -1,9 +1,9 @@
-// What the reasoning memory (src/proxy/response/reasoning-memory.ts) costs: heap per entry at a
+// What the reasoning memory (src/proxy/openai/reasoning-memory.ts) costs: heap per entry at a
 // few encrypted_content sizes, and the CPU of the lookups one request makes (one per tool_use
 // block in its history). Run: node --expose-gc --import tsx bench/reasoning-memory.ts
 import { randomBytes } from 'node:crypto';
-import { callerIdentity } from '../src/proxy/request/normalize';
-import { ReasoningMemory } from '../src/proxy/response/reasoning-memory';
+import { callerIdentity } from '../src/proxy/anthropic/normalize';
+import { ReasoningMemory } from '../src/proxy/openai/reasoning-memory';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');

@@ -1,5 +1,6 @@
-// Runs the whole test suite with node:test: first the plain-Node tests (unit, http, e2e,
-// reliability, the extension's plain-Node parts), then the tests in a real VS Code (code-server +
+// Runs the whole test suite with node:test: first the plain-Node tests (the unit tests in
+// test/proxy and test/usage, http, e2e, reliability, fake-openai, the extension's plain-Node
+// parts), then the tests in a real VS Code (code-server +
 // Chromium, installed on first use by test/vscode/setup.sh). Test files are TypeScript, loaded
 // through tsx. Without filters (what CI runs) the type check (`npm run typecheck`) and ESLint
 // (`npm run lint`) run first, each counted as one check in the total ("typecheck: failed" when it

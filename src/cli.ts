@@ -1,11 +1,7 @@
 // `npm start`: the same proxy the extension hosts, headless.
 import { readFileSync } from 'node:fs';
 import { claudeEnvironment, exportLines } from './extension/environment';
-import { consoleLogger, type LogLevel } from './proxy/logger';
-import { autoCompactWindow } from './proxy/route/model-facts';
-import { defaultRouteTable, parseRouteTable } from './proxy/route/table';
-import { DEFAULT_LIMITS, ProxyServer, randomToken } from './proxy/server/proxy-server';
-import type { UpstreamTransport } from './proxy/upstream/client';
+import { autoCompactWindow, consoleLogger, DEFAULT_LIMITS, defaultRouteTable, type LogLevel, parseRouteTable, ProxyServer, randomToken, type UpstreamTransport } from './proxy';
 
 const HELP = `Claude OpenAI Proxy (headless)
 

@@ -6,7 +6,7 @@ import { offerClaudeCodeExtension } from './claude-code-extension';
 import { registerCommands } from './commands';
 import type { UsageEntry } from '../usage/usage-entry';
 import { Dashboard } from './dashboard/dashboard';
-import type { LogLevel } from '../proxy/logger';
+import type { LogLevel } from '../proxy';
 import { ProxyLog } from './log';
 import { Prompts, type Prompt, type PromptAnswer } from './prompts';
 import { ProxyController } from './proxy/proxy-controller';

@@ -2,7 +2,7 @@
 // `redact` with the live secrets, whatever wrote it; the last lines are kept in memory for the
 // self-test summary and the extension-host tests.
 import * as vscode from 'vscode';
-import { redact, type Logger, type LogLevel } from '../proxy/logger';
+import { redact, type Logger, type LogLevel } from '../proxy';
 
 const order: LogLevel[] = ['debug', 'info', 'warn', 'error', 'off'];
 const KEEP = 1000;

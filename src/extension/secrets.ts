@@ -1,7 +1,7 @@
 // The OpenAI key and the proxy's own client token, in SecretStorage and nowhere else.
 // OPENAI_API_KEY from the extension host's environment is the documented fallback for the key.
 import type * as vscode from 'vscode';
-import { randomToken } from '../proxy/server/proxy-server';
+import { randomToken } from '../proxy';
 
 export const OPENAI_KEY_SECRET = 'claudeProxy.openaiApiKey';
 export const PROXY_TOKEN_SECRET = 'claudeProxy.proxyToken';

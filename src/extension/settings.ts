@@ -2,9 +2,7 @@
 // extension passes a getter over its WorkspaceConfiguration, the unit tests a plain object.
 import * as z from 'zod/mini';
 import '../zod-english';
-import { defaultRouteTable, routeTableSchema, type RouteTableConfig } from '../proxy/route/table';
-import { DEFAULT_LIMITS } from '../proxy/server/proxy-server';
-import type { UpstreamTransport } from '../proxy/upstream/client';
+import { DEFAULT_LIMITS, defaultRouteTable, type RouteTableConfig, routeTableSchema, type UpstreamTransport } from '../proxy';
 
 export const SECTION = 'claudeProxy';
 

@@ -1,5 +1,5 @@
 // One request as the usage history keeps it: what the dashboard's table shows, per row.
-import type { RequestRecord } from '../proxy/server/context';
+import type { RequestRecord } from '../proxy';
 import { costOf, priceOf, type PriceTable } from './prices';
 
 export interface UsageEntry {

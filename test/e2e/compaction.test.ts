@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startFakeOpenAI, type FakeOpenAI, type RecordedRequest } from '../fake-openai';
 import { runClaude, startHeadlessProxy, type ClaudeOptions, type HeadlessProxy } from '../helpers/processes';
-import { defaultRouteTable } from '../../src/proxy/route/table';
+import { defaultRouteTable } from '../../src/proxy/routing/table';
 
 const TOKEN = 'e2e-compaction-token-abcdefgh';
 const WINDOW = 100_000;

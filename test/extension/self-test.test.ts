@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { runSelfTests, type SelfTestReport } from '../../src/extension/self-test';
-import { defaultRouteTable, type RouteTableInput } from '../../src/proxy/route/table';
+import { defaultRouteTable, type RouteTableInput } from '../../src/proxy/routing/table';
 import { ProxyServer } from '../../src/proxy/server/proxy-server';
 import { startFakeOpenAI, type FakeOpenAI, type ScriptedAnswer } from '../fake-openai';
 

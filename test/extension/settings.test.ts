@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { defaultRouteTable } from '../../src/proxy/route/table';
+import { defaultRouteTable } from '../../src/proxy/routing/table';
 import { DEFAULT_LIMITS } from '../../src/proxy/server/proxy-server';
 import { readSettings, settingKeys, settingsDiff, transportOf, type SettingKey } from '../../src/extension/settings';
 

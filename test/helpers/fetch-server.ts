@@ -3,7 +3,7 @@
 import { Agent as HttpAgent, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { createNodeHttpFetch } from '../../src/proxy/upstream/node-http-fetch';
+import { createNodeHttpFetch } from '../../src/proxy/transport/node-http-fetch';
 
 /** Called once the request body is in. */
 export type FetchServerHandler = (req: IncomingMessage, res: ServerResponse, body: string) => void;

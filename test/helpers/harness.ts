@@ -1,12 +1,12 @@
 // Starts the strict fake OpenAI server and a proxy in front of it, for HTTP-level tests.
 import Anthropic from '@anthropic-ai/sdk';
-import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai';
-import type { LogLevel } from '../../src/proxy/logger';
-import type { RouteTableInput } from '../../src/proxy/route/table';
-import { defaultRouteTable } from '../../src/proxy/route/table';
+import type { RouteTableInput } from '../../src/proxy/routing/table';
+import { defaultRouteTable } from '../../src/proxy/routing/table';
 import type { RequestRecord } from '../../src/proxy/server/context';
+import type { LogLevel } from '../../src/proxy/server/logger';
 import { ProxyServer, type ProxyOptions } from '../../src/proxy/server/proxy-server';
-import type { UpstreamTransport } from '../../src/proxy/upstream/client';
+import type { UpstreamTransport } from '../../src/proxy/transport/client';
+import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai';
 
 export const PROXY_TOKEN = 'test-proxy-token-0123456789';
 
@@ -63,14 +63,20 @@ export async function startHarness(options: Partial<ProxyOptions> & { logLevel?:
   };
 }
 
-/** Raw SSE events of a streamed proxy answer, parsed. */
-export async function sseEvents(response: Response): Promise<{ event: string; data: any }[]> {
-  const text = await response.text();
+export interface SseEvent { event: string; data: any }
+
+/** The SSE frames of a text, parsed; throws on a frame whose data is not JSON (a malformed answer). */
+export function parseSse(text: string): SseEvent[] {
   return text.split('\n\n').filter((frame) => frame.trim()).map((frame) => {
     const event = /^event: (.*)$/m.exec(frame)?.[1] ?? '';
     const data = /^data: (.*)$/m.exec(frame)?.[1];
     return { event, data: data === undefined ? undefined : JSON.parse(data) };
   });
+}
+
+/** Raw SSE events of a streamed proxy answer, parsed. */
+export async function sseEvents(response: Response): Promise<SseEvent[]> {
+  return parseSse(await response.text());
 }
 
 export function post(url: string, path: string, body: unknown, headers: Record<string, string> = { authorization: `Bearer ${PROXY_TOKEN}` }): Promise<Response> {

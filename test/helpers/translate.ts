@@ -1,12 +1,17 @@
-// Builds translated requests the way the proxy does, for unit tests.
-import { messagesRequest, type MessagesRequest } from '../../src/proxy/request/schema';
-import { RouteTable, type ResolvedRoute } from '../../src/proxy/route/match';
-import { defaultRouteTable, parseRouteTable, type RouteConfig } from '../../src/proxy/route/table';
-import type { RecallReasoning } from '../../src/proxy/response/reasoning-memory';
-import { ReasoningSigner } from '../../src/proxy/response/reasoning-signature';
-import { toChatRequest } from '../../src/proxy/upstream/chat/request';
-import { toResponsesRequest } from '../../src/proxy/upstream/responses/request';
-import { ToolNameMap } from '../../src/proxy/upstream/tools';
+// Builds translated requests the way the proxy does, and collects translated answers, for unit tests.
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import { ResponseAssembler } from '../../src/proxy/anthropic/assembler';
+import type { StreamEvent } from '../../src/proxy/anthropic/events';
+import { MessageCollector } from '../../src/proxy/anthropic/message-collector';
+import { messagesRequest, type MessagesRequest } from '../../src/proxy/anthropic/schema';
+import { toChatRequest } from '../../src/proxy/openai/chat/request';
+import type { RecallReasoning } from '../../src/proxy/openai/reasoning-memory';
+import { ReasoningSigner } from '../../src/proxy/openai/reasoning-signature';
+import { toResponsesRequest } from '../../src/proxy/openai/responses/request';
+import { ToolNameMap } from '../../src/proxy/openai/tools';
+import type { UpstreamUsage } from '../../src/proxy/openai/usage';
+import { RouteTable, type ResolvedRoute } from '../../src/proxy/routing/match';
+import { defaultRouteTable, parseRouteTable, type RouteConfig } from '../../src/proxy/routing/table';
 
 export const testSigner = new ReasoningSigner(Buffer.from('unit-test-reasoning-key'));
 
@@ -28,3 +33,31 @@ export function chat(body: MessagesRequest, r: ResolvedRoute = route({ api: 'cha
 export function responses(body: MessagesRequest, r: ResolvedRoute = route({ api: 'responses', model: 'gpt-5-codex' }), recall?: RecallReasoning) {
   return toResponsesRequest(body, r, new ToolNameMap(body), testSigner, recall);
 }
+
+/** A translation whose assembler collects the answer (`collector.result()`) and its events;
+ *  `estimate` is the usage estimateUsage gives, and `estimated` the output sizes it was asked for. */
+export function collectingTranslation(options: { stopSequences?: string[]; estimate?: UpstreamUsage } = {}) {
+  const collector = new MessageCollector();
+  const events: StreamEvent[] = [];
+  const sink = { emit: (event: StreamEvent) => { events.push(event); collector.emit(event); } };
+  const assembler = new ResponseAssembler(sink, { messageId: 'msg_t', model: 'claude-x', stopSequences: options.stopSequences });
+  const estimated: number[] = [];
+  const t = {
+    assembler, signer: testSigner, clientToolName: (name: string) => name,
+    estimateUsage: options.estimate && (async (outputChars: number) => { estimated.push(outputChars); return options.estimate!; }),
+  };
+  return { collector, events, t, estimated };
+}
+
+/** The items as an async stream. */
+export async function* streamOf<T>(items: T[]): AsyncIterable<T> {
+  for (const item of items) yield item;
+}
+
+export type ToolDelta = { index: number; id?: string; type?: 'function'; function?: { name?: string; arguments?: string } };
+/** A streamed Chat Completions chunk with one choice. */
+export const chatCompletionChunk = (delta: { content?: string; tool_calls?: ToolDelta[] }, finish: string | null = null): ChatCompletionChunk =>
+  ({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] }) as ChatCompletionChunk;
+/** The final usage-only chunk of a Chat Completions stream. */
+export const chatUsageChunk = (prompt: number, completion: number): ChatCompletionChunk =>
+  ({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [], usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion } }) as ChatCompletionChunk;

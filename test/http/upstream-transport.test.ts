@@ -4,7 +4,7 @@
 // one used.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { defaultTransport, type UpstreamTransport } from '../../src/proxy/upstream/client';
+import { defaultTransport, type UpstreamTransport } from '../../src/proxy/transport/client';
 import { startHarness, type Harness } from '../helpers/harness';
 
 const realFetch = globalThis.fetch;

@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { test } from 'node:test';
-import { PROXY_TOKEN, testRoutes } from '../helpers/harness';
 import type { RequestRecord } from '../../src/proxy/server/context';
 import { ProxyServer, type ProxyOptions } from '../../src/proxy/server/proxy-server';
-import { chatChunk, send, sseHeaders, startRawUpstream, type RawUpstream } from './support';
+import { PROXY_TOKEN, testRoutes } from '../helpers/harness';
+import { chatChunk, send, sseHeaders, startRawUpstream, type RawUpstream } from '../helpers/reliability';
 
 const LIMIT_MS = 100;
 const ROUNDS = 5;

@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { test } from 'node:test';
-import { startFakeOpenAI } from '../fake-openai';
-import { PROXY_TOKEN, testRoutes } from '../helpers/harness';
 import type { RequestRecord } from '../../src/proxy/server/context';
 import { ProxyServer, type ProxyOptions } from '../../src/proxy/server/proxy-server';
-import { chatChunk, classify, send, sseHeaders, startRawUpstream, type RawUpstream } from './support';
+import { startFakeOpenAI } from '../fake-openai';
+import { PROXY_TOKEN, testRoutes } from '../helpers/harness';
+import { chatChunk, classify, send, sseHeaders, startRawUpstream, type RawUpstream } from '../helpers/reliability';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string, index: number) => void | Promise<void>;
 

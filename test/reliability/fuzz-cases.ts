@@ -1,6 +1,6 @@
 // The fuzz cases of fuzz.test.ts: generated and mutated request bodies from a seeded PRNG.
 import { capturedRequests } from '../helpers/fixtures';
-import { prng } from './support';
+import { prng } from '../helpers/reliability';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

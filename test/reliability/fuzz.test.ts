@@ -6,12 +6,12 @@
 import assert from 'node:assert/strict';
 import { Agent } from 'node:http';
 import { test } from 'node:test';
+import { ProxyServer } from '../../src/proxy/server/proxy-server';
 import { startFakeOpenAI } from '../fake-openai';
 import { PROXY_TOKEN, testRoutes } from '../helpers/harness';
 import { openRawConnection } from '../helpers/raw-connection';
-import { ProxyServer } from '../../src/proxy/server/proxy-server';
+import { anthropicErrorType, classify, pool, send } from '../helpers/reliability';
 import { makeCases, type Case } from './fuzz-cases';
-import { anthropicErrorType, classify, pool, send } from './support';
 
 const CASES = Number(process.env.FUZZ_CASES ?? 3000);
 const CONCURRENCY = 16;

@@ -10,12 +10,12 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { claudeEnvironment, exportLines, shells } from '../../src/extension/environment';
+import { ProxyServer, type ProxyOptions } from '../../src/proxy/server/proxy-server';
 import { startFakeOpenAI, type ScriptedAnswer } from '../fake-openai';
 import { testRoutes } from '../helpers/harness';
 import { projectRoot, startHeadlessProxy } from '../helpers/processes';
-import { claudeEnvironment, exportLines, shells } from '../../src/extension/environment';
-import { ProxyServer, type ProxyOptions } from '../../src/proxy/server/proxy-server';
-import { send, type ClientResult } from './support';
+import { send, type ClientResult } from '../helpers/reliability';
 
 const OPENAI_KEY = 'sk-proj-RELIABILITYtestKEY0123456789abcdefQ7zX';
 const PROXY_TOKEN_SECRET = 'cop-secretTOKENabcdefghijklmnopqrstuvwxyzK9wT';
@@ -292,7 +292,7 @@ test('the headless CLI (dist/cli.js): its output and logs show no secret; a gene
 });
 
 test('redact: whole secrets and masked forms go, ordinary text stays, in linear time', async () => {
-  const { redact } = await import('../../src/proxy/logger');
+  const { redact } = await import('../../src/proxy/server/logger');
   const cases: [string, string][] = [
     [`Incorrect API key provided: ${masked}.`, 'Incorrect API key provided: [redacted].'],
     ['key sk-...Q7zX here', 'key [redacted] here'],

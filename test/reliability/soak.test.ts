@@ -7,11 +7,12 @@
 import assert from 'node:assert/strict';
 import { Agent } from 'node:http';
 import { test } from 'node:test';
-import { startFakeOpenAI, type ScriptedAnswer } from '../fake-openai';
-import { PROXY_TOKEN, testRoutes } from '../helpers/harness';
 import type { RequestRecord } from '../../src/proxy/server/context';
 import { ProxyServer } from '../../src/proxy/server/proxy-server';
-import { activeResources, anthropicErrorType, checkStream, collectGarbage, parseSse, pool, prng, ResourceTracker, send, type ClientResult } from './support';
+import { startFakeOpenAI, type ScriptedAnswer } from '../fake-openai';
+import { collectGarbage } from '../helpers/gc';
+import { parseSse, PROXY_TOKEN, testRoutes } from '../helpers/harness';
+import { activeResources, anthropicErrorType, checkStream, pool, prng, ResourceTracker, send, type ClientResult } from '../helpers/reliability';
 
 const TOTAL = 3000;
 const WARMUP = 320;

@@ -3,10 +3,10 @@
 // old generation, and under concurrent streams the heap grows by hundreds of MB (bench/README.md).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { messagesRequest } from '../../src/proxy/request/schema';
+import { messagesRequest } from '../../src/proxy/anthropic/schema';
 import { capturedMessageRequests } from '../helpers/fixtures';
-import { post, startHarness, type Harness } from '../helpers/harness';
 import { collectGarbage } from '../helpers/gc';
+import { post, startHarness, type Harness } from '../helpers/harness';
 
 let h: Harness;
 const parsed: WeakRef<object>[] = [];

@@ -3,7 +3,7 @@
 // and masked, as the proxy's log does), anything shaped like an OpenAI/Anthropic key or a proxy
 // token, bearer credentials, and the value of any field named like a credential. Very long strings
 // (base64 images, encrypted reasoning) are shortened for display. No `vscode` import: unit-tested.
-import { redact } from '../../proxy/logger';
+import { redact } from '../../proxy';
 
 export const REDACTED = '[redacted]';
 

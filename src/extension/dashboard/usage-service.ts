@@ -3,7 +3,7 @@
 // kept redacted, in memory only, when the setting allows it. The status bar and the dashboard
 // read from here and listen for changes. No `vscode` import: unit-tested in plain Node.
 import { randomBytes } from 'node:crypto';
-import type { RequestRecord } from '../../proxy/server/context';
+import type { RequestRecord } from '../../proxy';
 import { toCsv, toJson } from '../../usage/export';
 import { costOf, defaultPrices, priceOf, type PriceTable } from '../../usage/prices';
 import { today } from '../../usage/summary';

@@ -2,7 +2,7 @@
 // the proxy of another VS Code window, uses that one until it goes away; and stops either.
 // Callers run start, stop and restart on the lifecycle queue.
 import * as vscode from 'vscode';
-import { ProxyServer } from '../../proxy/server/proxy-server';
+import { ProxyServer } from '../../proxy';
 import type { UsageService } from '../dashboard/usage-service';
 import type { ProxyLog } from '../log';
 import type { Prompts } from '../prompts';

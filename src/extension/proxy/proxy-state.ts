@@ -2,8 +2,7 @@
 // state the status bar and the API show, the proxy serving this window (its own or another
 // window's), and the settings and credentials it runs on.
 import * as vscode from 'vscode';
-import { autoCompactWindow } from '../../proxy/route/model-facts';
-import type { ProxyServer } from '../../proxy/server/proxy-server';
+import { autoCompactWindow, type ProxyServer } from '../../proxy';
 import type { ClaudeConnection } from '../environment';
 import type { KeySource } from '../secrets';
 import type { ExtensionSettings } from '../settings';

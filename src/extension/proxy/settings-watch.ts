@@ -1,7 +1,7 @@
 // Applies every change of the claudeProxy.* settings to the proxy in use: most in place, a new port
 // or read timeout by a restart. An invalid change is reported and the last valid settings stay.
 import * as vscode from 'vscode';
-import { defaultTransport } from '../../proxy/upstream/client';
+import { defaultTransport } from '../../proxy';
 import { readSettings, SECTION, settingsDiff, transportOf, type SettingsResult } from '../settings';
 import type { LifecycleParts, ProxyLifecycle } from './lifecycle';
 

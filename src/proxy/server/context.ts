@@ -1,11 +1,11 @@
 // What every endpoint handler needs, gathered once per server.
-import type { RouteTable } from '../route/match';
-import type { ReasoningMemory } from '../response/reasoning-memory';
-import type { ReasoningSigner } from '../response/reasoning-signature';
-import type { UpstreamUsage } from '../response/usage';
-import type { UpstreamClient } from '../upstream/client';
-import type { RetryPolicy } from '../upstream/retry';
-import type { Logger } from '../logger';
+import type { ReasoningMemory } from '../openai/reasoning-memory';
+import type { ReasoningSigner } from '../openai/reasoning-signature';
+import type { UpstreamUsage } from '../openai/usage';
+import type { RouteTable } from '../routing/match';
+import type { UpstreamClient } from '../transport/client';
+import type { RetryPolicy } from '../transport/retry';
+import type { Logger } from './logger';
 
 export interface ProxyContext {
   routes: RouteTable;

@@ -1,6 +1,6 @@
 // Small helpers for reading requests and writing JSON answers.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AnthropicError } from '../errors';
+import { AnthropicError } from '../anthropic/errors';
 
 /** Reads and parses a JSON body. */
 export function readJsonBody(request: IncomingMessage, limitBytes: number): Promise<unknown> {

@@ -4,35 +4,38 @@
 // upstream goes silent.
 import type { ServerResponse } from 'node:http';
 import type OpenAI from 'openai';
-import { openAIApis, type OpenAIApi, type Translation } from '../apis';
-import { AnthropicError } from '../errors';
-import { callerIdentity, thinkingDisplay, type ThinkingDisplay } from '../request/normalize';
-import { messagesRequest, type MessagesRequest } from '../request/schema';
-import type { ResolvedRoute } from '../route/match';
-import { ResponseAssembler } from '../response/assembler';
-import type { EventSink } from '../response/events';
-import { randomMessageId } from '../response/ids';
-import type { KeepReasoning, RecallReasoning } from '../response/reasoning-memory';
-import { MessageCollector } from '../response/message-collector';
-import { SseWriter } from '../response/sse-writer';
-import { noUsage, type UpstreamUsage } from '../response/usage';
+import { ResponseAssembler } from '../anthropic/assembler';
+import { AnthropicError } from '../anthropic/errors';
+import type { EventSink } from '../anthropic/events';
+import { randomMessageId } from '../anthropic/ids';
+import { MessageCollector } from '../anthropic/message-collector';
+import { callerIdentity, thinkingDisplay, type ThinkingDisplay } from '../anthropic/normalize';
+import { messagesRequest, type MessagesRequest } from '../anthropic/schema';
+import { SseWriter } from '../anthropic/sse-writer';
+import type { StreamedAnswer, Translation, UpstreamCall, WholeAnswer } from '../openai/api';
+import { prepareCall } from '../openai/apis';
+import { toAnthropicError, type ErrorContext } from '../openai/errors';
+import type { KeepReasoning, RecallReasoning } from '../openai/reasoning-memory';
+import { ToolNameMap } from '../openai/tools';
+import { noUsage } from '../openai/usage';
+import type { ResolvedRoute } from '../routing/match';
 import { countInputTokens, estimateUsage } from '../tokens/count-tokens';
-import type { CallControl } from '../upstream/call-control';
-import { loadOpenAISdk } from '../upstream/client';
-import { toAnthropicError, type ErrorContext } from '../upstream/errors';
-import { isRetryable, withRetries } from '../upstream/retry';
-import { ToolNameMap } from '../upstream/tools';
+import { loadOpenAISdk } from '../transport/client';
+import { isRetryable, withRetries } from '../transport/retry';
+import type { CallControl } from './call-control';
 import type { ProxyContext, RequestRecord } from './context';
 import { parseJson, sendJson } from './http-io';
 import { captureCollector, observedSink } from './observed-sink';
 import { parseOrThrow } from './validation';
 
+/** The answer OpenAI accepted, waiting to be translated: a stream or a whole answer. */
+type AcceptedAnswer = { stream: true; translate: StreamedAnswer } | { stream: false; translate: WholeAnswer };
+
 /** One route's attempt: the request built for its API, and what came back. */
 interface Attempt {
   route: ResolvedRoute;
-  api: OpenAIApi;
-  upstreamBody: object;
-  answer: unknown;
+  call: UpstreamCall;
+  answer: AcceptedAnswer;
 }
 
 /** What answering needs from the request once OpenAI accepted the call: a few small values. A
@@ -41,10 +44,8 @@ interface Attempt {
  *  V8's old generation, which grows the heap under load); those counts read the bytes again. */
 interface Accepted {
   route: ResolvedRoute;
-  api: OpenAIApi;
-  answer: unknown;
+  answer: AcceptedAnswer;
   model: string;
-  stream: boolean;
   stopSequences: string[] | undefined;
   thinking: ThinkingDisplay;
   /** Set when the proxy keeps the answer's encrypted reasoning (reasoning-memory.ts). */
@@ -66,10 +67,11 @@ export async function handleMessages(raw: Buffer, response: ServerResponse, cont
     clientToolName: (name) => accepted.names.client(name),
     estimateUsage: (outputChars) => estimateUsage(reread(), outputChars),
   });
-  if (!accepted.stream) {
+  const { answer } = accepted;
+  if (!answer.stream) {
     const collector = new MessageCollector();
     try {
-      record.usage = accepted.api.translateWhole(accepted.answer, translation(observedSink(collector, record, undefined)));
+      record.usage = answer.translate(translation(observedSink(collector, record, undefined)));
     } catch (error) {
       throw await failure(error, call, errorContext);
     }
@@ -88,7 +90,7 @@ export async function handleMessages(raw: Buffer, response: ServerResponse, cont
     const streamed = translation(observedSink(writer, record, capture));
     // message_start goes out as soon as OpenAI accepted the call, before its first token.
     streamed.assembler.start();
-    record.usage = await accepted.api.translateStream(call.watched(accepted.answer as AsyncIterable<unknown>), streamed);
+    record.usage = await answer.translate(streamed, (events) => call.watched(events));
     if (streamed.assembler.stoppedBySequence) call.abort('stop sequence'); // ends the upstream call
   } catch (error) {
     record.usage = noUsage;
@@ -127,14 +129,12 @@ async function openUpstream(raw: Buffer, context: ProxyContext, record: RequestR
   } catch (error) {
     throw await failure(error, call, errorContextFor(context, attemptedRoute(context, record) ?? primary, () => request));
   }
-  if (captureBodies) record.exchange = { request: body, upstreamRequest: attempt.upstreamBody, response: undefined };
+  if (captureBodies) record.exchange = { request: body, upstreamRequest: attempt.call.body, response: undefined };
   const display = thinkingDisplay(request);
   return {
     route: attempt.route,
-    api: attempt.api,
     answer: attempt.answer,
     model: request.model,
-    stream: request.stream === true,
     stopSequences: request.stop_sequences,
     thinking: display,
     keepReasoning: keepsReasoning(attempt.route, display) ? keepReasoning(context, request) : undefined,
@@ -185,21 +185,22 @@ async function openFirstAvailable(
   const candidates = [primary, ...primary.fallbacks.map((name) => context.routes.byName(name)).filter((route) => route !== undefined)];
   for (let index = 0; ; index++) {
     const route = candidates[index];
-    const api = openAIApis[route.api];
     record.routeName = route.name;
     record.openaiModel = route.model;
     record.api = route.api;
     // Each route gets a fresh signal: the one before it may have been ended by the idle watchdog.
     if (index > 0) call.nextAttempt();
-    const upstreamBody = api.buildRequest(request, route, names, context.signer, recallReasoning(context, request));
+    const upstreamCall = prepareCall(request, route, names, context.signer, recallReasoning(context, request));
     const onRetry = (attemptNumber: number, error: unknown) =>
       context.logger.warn(`retrying ${route.model} (attempt ${attemptNumber + 1}): ${(error as Error).message}`);
     if (request.stream === true) call.watchIdle(); // a stream's idle limit covers waiting for its headers too
     try {
-      const open = () => request.stream === true ? api.openStream(client, upstreamBody, call.signal) : api.complete(client, upstreamBody, call.signal);
+      const open = async (): Promise<AcceptedAnswer> => request.stream === true
+        ? { stream: true, translate: await upstreamCall.openStream(client, call.signal) }
+        : { stream: false, translate: await upstreamCall.complete(client, call.signal) };
       const answer = await withRetries(open, sdk, context.retryPolicy, call.signal, onRetry, context.upstream.settings.timeoutMs);
       if (index > 0) context.logger.info(`request ${record.id}: served by fallback route ${route.name} (${route.model})`);
-      return { route, api, upstreamBody, answer };
+      return { route, call: upstreamCall, answer };
     } catch (error) {
       const next = candidates[index + 1];
       if (!next || !canFallBack(error, sdk, call)) throw error;

@@ -1,7 +1,7 @@
 // GET /v1/models: every exact Claude name served. With CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY=1
 // Claude Code adds these to /model ("From gateway") with their display_name and description, so
 // each one names the OpenAI model, the API and the window behind it.
-import type { ResolvedRoute, RouteTable } from '../route/match';
+import type { ResolvedRoute, RouteTable } from '../routing/match';
 
 interface ModelEntry {
   type: 'model';

@@ -1,7 +1,7 @@
 // Notes what the request log wants from an answer as its events go by: the time to the first
 // token and, when body capture is on, the whole answer. One branch per event when capture is off.
-import type { EventSink } from '../response/events';
-import { MessageCollector } from '../response/message-collector';
+import type { EventSink } from '../anthropic/events';
+import { MessageCollector } from '../anthropic/message-collector';
 import type { RequestRecord } from './context';
 
 export function observedSink(inner: EventSink, record: RequestRecord, capture: MessageCollector | undefined): EventSink {

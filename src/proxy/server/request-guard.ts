@@ -2,7 +2,7 @@
 // web pages the user visits must not reach it: a DNS-rebinding page arrives with a foreign Host
 // header, and any browser request carries an Origin header (Claude Code, a Node client, never does).
 import type { IncomingMessage } from 'node:http';
-import { AnthropicError } from '../errors';
+import { AnthropicError } from '../anthropic/errors';
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 

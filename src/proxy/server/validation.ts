@@ -1,6 +1,6 @@
 // zod parse failures -> a 400 that names the offending field.
 import type { core, ZodMiniType } from 'zod/mini';
-import { invalidRequest } from '../errors';
+import { invalidRequest } from '../anthropic/errors';
 
 /** No real request nests this deep; recursive code on the way (JSON.stringify in the SDK and in
  *  the token counter) overflows the stack at some thousands of levels, which would be a 500. */

@@ -1,8 +1,8 @@
 // Local answer to POST /v1/messages/count_tokens, and the usage estimate for answers the upstream
 // reported none for. The counting rules are in counting-rules.ts; loading the tokenizer, caching,
 // cutting text into pieces and taking turns on the thread in token-counter.ts.
-import type { CountTokensRequest } from '../request/schema';
-import type { UpstreamUsage } from '../response/usage';
+import type { CountTokensRequest } from '../anthropic/schema';
+import type { UpstreamUsage } from '../openai/usage';
 import { inputTokens } from './counting-rules';
 import { TokenCounter } from './token-counter';
 

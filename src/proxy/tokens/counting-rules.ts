@@ -5,8 +5,8 @@
 // exactly (pieces tokenized apart can merge differently once joined, schema rendering, framing
 // changes). Erring high is deliberate: an undercount makes Claude Code believe a conversation fits
 // the model's context window when it does not.
-import { declaredTools, toolReferenceText } from '../request/deferred-tools';
-import type { ContentBlock, CountTokensRequest, DocumentBlock } from '../request/schema';
+import { declaredTools, toolReferenceText } from '../anthropic/deferred-tools';
+import type { ContentBlock, CountTokensRequest, DocumentBlock } from '../anthropic/schema';
 import { imageBlockTokens, pdfTokens, UNSEEN_DOCUMENT_TOKENS } from './media-tokens';
 import type { Steps } from './time-slices';
 import type { TextTokens } from './token-counter';

@@ -1,5 +1,5 @@
 // What images and PDFs cost in OpenAI's context, from their bytes alone.
-import type { ImageBlock } from '../request/schema';
+import type { ImageBlock } from '../anthropic/schema';
 import { readImageSize, type ImageSize } from './image-size';
 
 // Images, high detail: scale to fit 2048x2048, then so the shortest side is at most 768, then

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
-import { declaredTools } from '../../../src/proxy/request/deferred-tools';
-import type { ContentBlock, CountTokensRequest, ToolReferenceBlock } from '../../../src/proxy/request/schema';
-import { countTokensRequest } from '../../../src/proxy/request/schema';
+import { declaredTools } from '../../../src/proxy/anthropic/deferred-tools';
+import type { ContentBlock, CountTokensRequest, ToolReferenceBlock } from '../../../src/proxy/anthropic/schema';
+import { countTokensRequest } from '../../../src/proxy/anthropic/schema';
 import { countInputTokens, createInputTokenCounter } from '../../../src/proxy/tokens/count-tokens';
 import { imageBlock, pngHeader } from './image-headers';
 

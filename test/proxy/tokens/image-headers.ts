@@ -1,5 +1,5 @@
 // Headers of PNG, JPEG, GIF and WebP images of a given size: enough for the size reader.
-import type { ContentBlock } from '../../../src/proxy/request/schema';
+import type { ContentBlock } from '../../../src/proxy/anthropic/schema';
 
 export function pngHeader(width: number, height: number): string {
   const b = Buffer.alloc(33);

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { ClaudeProxyApi, TestingApi } from '../../../src/extension/extension';
 import type { Prompt } from '../../../src/extension/prompts';
 import type { SelfTestReport } from '../../../src/extension/self-test';
-import { defaultRouteTable } from '../../../src/proxy/route/table';
+import { defaultRouteTable } from '../../../src/proxy/routing/table';
 import { ProxyServer } from '../../../src/proxy/server/proxy-server';
 import { startFakeOpenAI, type FakeOpenAI, type ScriptedAnswer } from '../../fake-openai';
 import { blockPortRun, freeLoopbackPort as freePort } from '../lib/ports';

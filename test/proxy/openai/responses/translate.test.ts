@@ -1,0 +1,34 @@
+// OpenAI Responses API answers -> Anthropic messages, for cases the fake does not script.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { translateResponse } from '../../../../src/proxy/openai/responses/translate';
+import { collectingTranslation as translation, testSigner } from '../../../helpers/translate';
+
+test('a whole Responses answer: reasoning, text, function call, cached usage', () => {
+  const { collector, t } = translation();
+  translateResponse({
+    id: 'resp_1', object: 'response', status: 'completed', model: 'gpt-5-codex',
+    output: [
+      { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 'Plan.' }], encrypted_content: 'ENC' },
+      { type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'Calling.', annotations: [] }] },
+      { type: 'function_call', id: 'fc_1', call_id: 'call_1', name: 'Bash', arguments: '{"command":"ls"}', status: 'completed' },
+    ],
+    usage: { input_tokens: 1000, input_tokens_details: { cached_tokens: 800 }, output_tokens: 50, output_tokens_details: { reasoning_tokens: 30 }, total_tokens: 1050 },
+  } as any, t);
+  const message = collector.result();
+  const [thinking, text, tool] = message.content as any[];
+  assert.equal(thinking.thinking, 'Plan.');
+  assert.deepEqual(testSigner.verify(thinking.signature), { encrypted: 'ENC', summary: ['Plan.'] });
+  assert.equal(text.text, 'Calling.');
+  assert.deepEqual(tool, { type: 'tool_use', id: 'call_1', name: 'Bash', input: { command: 'ls' } });
+  assert.equal(message.stop_reason, 'tool_use');
+  assert.deepEqual(message.usage, { input_tokens: 200, output_tokens: 50, cache_creation_input_tokens: 0, cache_read_input_tokens: 800 });
+});
+
+test('an incomplete Responses answer is max_tokens, a content filter a refusal', () => {
+  for (const [reason, expected] of [['max_output_tokens', 'max_tokens'], ['content_filter', 'refusal']] as const) {
+    const { collector, t } = translation();
+    translateResponse({ status: 'incomplete', incomplete_details: { reason }, output: [], usage: null } as any, t);
+    assert.equal(collector.result().stop_reason, expected);
+  }
+});
