@@ -4,20 +4,18 @@
 // processes.ts in its own process, twice:
 // - UPSTREAM_CLIENT=node-http: the call goes out with node:http, as bytes;
 // - UPSTREAM_CLIENT=openai-sdk: the same call through the openai SDK, made as the proxy makes it
-//   (over the proxy's own node:http fetch, the body as bytes, the headers built once).
+//   (over the proxy's own node:http fetch, the body as bytes).
 // The gap between the two is what the SDK costs per call, which no proxy built on it can avoid.
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { createNodeHttpFetch } from '../src/proxy/transport/node-http-fetch';
-import { reuseRequestHeaders } from '../src/proxy/transport/sdk-request-headers';
 
 const upstream = new URL(process.env.UPSTREAM ?? ''); // the fake's base URL, with /v1
 const apiKey = process.env.OPENAI_API_KEY ?? '';
 const useSdk = process.env.UPSTREAM_CLIENT === 'openai-sdk';
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 const sdk = new OpenAI({ apiKey, baseURL: upstream.href, maxRetries: 0, fetch: createNodeHttpFetch({ http: agent, https: undefined as never }) });
-reuseRequestHeaders(sdk);
 const JSON_CONTENT = { 'content-type': 'application/json' };
 
 interface AnthropicRequest { max_tokens: number; messages: { role: 'user' | 'assistant'; content: string }[] }

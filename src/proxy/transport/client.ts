@@ -5,7 +5,6 @@ import { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import type OpenAI from 'openai';
 import { createNodeHttpFetch } from './node-http-fetch';
-import { reuseRequestHeaders } from './sdk-request-headers';
 
 export interface UpstreamSettings {
   /** OpenAI or any OpenAI-compatible server, including the /v1 suffix where the server has one. */
@@ -100,7 +99,6 @@ export class UpstreamClient {
         maxRetries: 0,
         ...(pool ? { fetch: pool.fetch } : {}),
       });
-      reuseRequestHeaders(openai);
       return { openai, pool };
     })();
     return this.client.then((client) => client.openai);
