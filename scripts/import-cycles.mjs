@@ -1,6 +1,11 @@
-// Reports import cycles between the TypeScript files under the given folders (default: src).
-// Type-only imports count too (esbuild erases them, so its metafile would miss such a cycle);
-// only relative imports are followed. Exits 1 when there is a cycle.
+// Checks the import graph of the TypeScript files under the given folders (default: src), type-only
+// imports included (esbuild erases them, so its metafile would miss such a cycle); only relative
+// imports are followed. Reports, and exits 1 on, any of:
+//   - an import cycle between files;
+//   - a `vscode` import under src/proxy (the proxy core runs without VS Code);
+//   - a file outside src/proxy (src/extension, src/cli.ts, src/usage, ...) importing a src/proxy
+//     file other than src/proxy/index.ts (the proxy's public surface).
+// `npm test` runs it (without filters), counted as one check like the type check and ESLint.
 //
 // Usage: node scripts/import-cycles.mjs [src/extension src/usage ...]
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -28,12 +33,26 @@ function resolveImport(from, specifier) {
 
 const files = (folders.length > 0 ? folders : ['src']).flatMap((folder) => tsFiles(resolve(root, folder)));
 const inScope = new Set(files);
+const proxyDir = join(root, 'src', 'proxy') + '/';
+const proxyIndex = join(root, 'src', 'proxy', 'index.ts');
+const violations = [];
 const graph = new Map(files.map((file) => {
   const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, false);
-  const targets = importedFiles
+  const inProxy = file.startsWith(proxyDir);
+  for (const { fileName } of importedFiles) {
+    if (inProxy && (fileName === 'vscode' || fileName.startsWith('vscode/'))) {
+      violations.push(`${relative(root, file)} imports vscode (src/proxy must not)`);
+    }
+  }
+  const resolved = importedFiles
     .filter(({ fileName }) => fileName.startsWith('.'))
-    .map(({ fileName }) => resolveImport(file, fileName))
-    .filter((target) => target && inScope.has(target));
+    .map(({ fileName }) => ({ fileName, target: resolveImport(file, fileName) }));
+  for (const { fileName, target } of resolved) {
+    if (!inProxy && target && target.startsWith(proxyDir) && target !== proxyIndex) {
+      violations.push(`${relative(root, file)} imports ${fileName} (outside src/proxy, import the proxy via src/proxy/index.ts)`);
+    }
+  }
+  const targets = resolved.map(({ target }) => target).filter((target) => target && inScope.has(target));
   return [file, [...new Set(targets)]];
 }));
 
@@ -81,5 +100,6 @@ for (const component of cycles) {
     console.log(`  ${relative(root, file)} -> ${inCycle.join(', ')}`);
   }
 }
-console.log(`${files.length} files, ${cycles.length} import cycle(s)`);
-process.exit(cycles.length > 0 ? 1 : 0);
+for (const violation of violations) console.log(violation);
+console.log(`${files.length} files, ${cycles.length} import cycle(s), ${violations.length} layering violation(s)`);
+process.exit(cycles.length > 0 || violations.length > 0 ? 1 : 0);

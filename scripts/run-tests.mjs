@@ -2,12 +2,13 @@
 // test/proxy and test/usage, http, e2e, reliability, fake-openai, the extension's plain-Node
 // parts), then the tests in a real VS Code (code-server +
 // Chromium, installed on first use by test/vscode/setup.sh). Test files are TypeScript, loaded
-// through tsx. Without filters (what CI runs) the type check (`npm run typecheck`) and ESLint
-// (`npm run lint`) run first, each counted as one check in the total ("typecheck: failed" when it
+// through tsx. Without filters (what CI runs) the type check (`npm run typecheck`), ESLint
+// (`npm run lint`) and the import-graph check (scripts/import-cycles.mjs: no cycles, no `vscode`
+// under src/proxy, the proxy imported only via src/proxy/index.ts) run first, each counted as one check in the total ("typecheck: failed" when it
 // fails); with filters they are skipped, to keep a focused run fast. Ends with one line totalling
 // everything.
 //
-// Usage: npm test                     everything: typecheck, lint, then every test
+// Usage: npm test                     everything: typecheck, lint, imports, then every test
 //        npm test -- unit http        only test files whose path contains one of the words
 //        CLAUDE_PROXY_SKIP_VSCODE=1 npm test   everything but the VS Code tests
 import { spawnSync } from 'node:child_process';
@@ -63,6 +64,7 @@ function runCheck(name, args) {
 if (filters.length === 0) {
   runCheck('typecheck', [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', '.']);
   runCheck('lint', [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']);
+  runCheck('imports', [join(root, 'scripts', 'import-cycles.mjs')]);
 }
 
 // The end-to-end tests run the bundled headless proxy: build it first (well under a second).
