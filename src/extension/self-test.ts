@@ -281,7 +281,7 @@ export function explain(error: unknown, signal?: AbortSignal): Fatal | CheckFail
 
 function causeOf(error: unknown): string {
   let current = error as { cause?: unknown; code?: string; message?: string } | undefined;
-  for (let depth = 0; current?.cause && depth < 5; depth++) current = current.cause as typeof current;
+  for (let depth = 0; current?.cause && depth < 5; depth++) current = current.cause;
   return current?.code ?? current?.message ?? String(error);
 }
 

@@ -77,7 +77,7 @@ test('redaction: the OpenAI key and the proxy token never survive, whole, masked
   assert.ok(redacted.response.length < 66_000);
   // Each part is valid, pretty JSON.
   for (const part of Object.values(redacted)) assert.doesNotThrow(() => JSON.parse(part));
-  assert.match(redacted.request, /\n  "model": "claude-haiku-4-5"/);
+  assert.match(redacted.request, /\n {2}"model": "claude-haiku-4-5"/);
 });
 
 test('redaction: credential-shaped text goes even when the secret is not known (another key, a rotated token)', () => {

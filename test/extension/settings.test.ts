@@ -43,7 +43,7 @@ test('the limits: the minimums and maximums of package.json are the ones enforce
     assert.equal(typeof minimum, 'number', key);
     const lowest = read({ [key]: minimum });
     assert.ok(lowest.ok && lowest.settings[key] === minimum, `${key} = ${minimum} is accepted`);
-    const bad: unknown[] = [minimum! - 1, 1500.5, '60000', null, true];
+    const bad: unknown[] = [minimum - 1, 1500.5, '60000', null, true];
     if (maximum !== undefined) bad.push(maximum + 1);
     for (const value of bad) {
       const result = read({ [key]: value });

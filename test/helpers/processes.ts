@@ -23,8 +23,8 @@ export async function startHeadlessProxy(env: Record<string, string>, timeoutMs 
   });
   let out = '';
   let err = '';
-  child.stdout!.on('data', (data) => { out += data; });
-  child.stderr!.on('data', (data) => { err += data; });
+  child.stdout.on('data', (data) => { out += data; });
+  child.stderr.on('data', (data) => { err += data; });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`proxy did not start in ${timeoutMs} ms: ${out} ${err}`)), timeoutMs);
@@ -35,7 +35,7 @@ export async function startHeadlessProxy(env: Record<string, string>, timeoutMs 
         resolve(match[1]);
       }
     };
-    child.stdout!.on('data', check);
+    child.stdout.on('data', check);
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`proxy exited with ${code}: ${err}`));

@@ -60,4 +60,4 @@ export const chatCompletionChunk = (delta: { content?: string; tool_calls?: Tool
   ({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] }) as ChatCompletionChunk;
 /** The final usage-only chunk of a Chat Completions stream. */
 export const chatUsageChunk = (prompt: number, completion: number): ChatCompletionChunk =>
-  ({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [], usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion } }) as ChatCompletionChunk;
+  ({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [], usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion } });

@@ -47,7 +47,7 @@ test('both headers at once (Claude Code with ANTHROPIC_API_KEY and ANTHROPIC_AUT
 test('unknown paths: 404 in Anthropic\'s error format', async () => {
   const response = await fetch(`${h.url}/v1/complete`, { method: 'POST', headers: { authorization: `Bearer ${PROXY_TOKEN}` } });
   assert.equal(response.status, 404);
-  assert.deepEqual((await response.json() as any), { type: 'error', error: { type: 'not_found_error', message: 'Not found: POST /v1/complete' } });
+  assert.deepEqual((await response.json()), { type: 'error', error: { type: 'not_found_error', message: 'Not found: POST /v1/complete' } });
 });
 
 test('GET /v1/models lists the Claude names served', async () => {

@@ -55,7 +55,7 @@ for (const model of ['claude-haiku-4-5', 'claude-sonnet-4-5']) {
       model, max_tokens: 1000, tools: [bashTool, readTool],
       messages: [
         { role: 'user', content: 'look' },
-        { role: 'assistant', content: message.content as any },
+        { role: 'assistant', content: message.content },
         { role: 'user', content: [
           { type: 'tool_result', tool_use_id: bash.id, content: 'a.txt' },
           { type: 'tool_result', tool_use_id: read.id, content: [{ type: 'text', text: 'contents' }] },
@@ -100,7 +100,7 @@ test('reasoning on the Responses API: thinking with a signature that carries the
   h.fake.script({ kind: 'text', chunks: ['Second.'] });
   await h.anthropic.messages.create({
     model: 'claude-sonnet-4-5', max_tokens: 2000, thinking: { type: 'enabled', budget_tokens: 1024 },
-    messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: first.content as any }, { role: 'user', content: 'more' }],
+    messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: first.content }, { role: 'user', content: 'more' }],
   });
   const input = h.fake.requests.at(-1)!.body.input as any[];
   const reasoning = input.filter((item) => item.type === 'reasoning');
@@ -114,7 +114,7 @@ test('a reasoning item without summary comes back as redacted_thinking and still
   const first = await h.anthropic.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 2000, thinking, messages: [{ role: 'user', content: 'q' }] });
   assert.equal(first.content[0].type, 'redacted_thinking');
   h.fake.script({ kind: 'text', chunks: ['ok'] });
-  await h.anthropic.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 2000, thinking, messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: first.content as any }, { role: 'user', content: 'again' }] });
+  await h.anthropic.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 2000, thinking, messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: first.content }, { role: 'user', content: 'again' }] });
   assert.ok(JSON.stringify(h.fake.requests.at(-1)!.body.input).includes('enc-blob-2'));
 });
 

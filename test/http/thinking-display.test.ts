@@ -12,7 +12,7 @@ const RESPONSES_MODEL = 'claude-sonnet-4-5'; // gpt-5-codex on the Responses API
 const CHAT_MODEL = 'claude-haiku-4-5'; // gpt-5-mini on Chat Completions
 const readTool = { name: 'Read', description: 'Read a file', input_schema: { type: 'object' as const, properties: { file_path: { type: 'string' } } } };
 const ask = (model: string, extra: Record<string, unknown> = {}) => ({ model, max_tokens: 2000, messages: [{ role: 'user' as const, content: 'q' }], ...extra });
-const lastUpstream = () => h.fake.requests.at(-1)!.body as any;
+const lastUpstream = () => h.fake.requests.at(-1)!.body;
 
 for (const model of [RESPONSES_MODEL, CHAT_MODEL]) {
   for (const stream of [true, false]) {

@@ -16,7 +16,7 @@ before(() => {
   globalThis.fetch = ((input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
     if (fakeUrl && String(input instanceof Request ? input.url : input).startsWith(fakeUrl)) globalFetchCallsToFake++;
     return realFetch(input, init);
-  }) as typeof fetch;
+  });
 });
 after(() => {
   globalThis.fetch = realFetch;

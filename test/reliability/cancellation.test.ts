@@ -53,7 +53,7 @@ async function closedAt(upstream: RawUpstream, index: number): Promise<number> {
     if (performance.now() > deadline) assert.fail(`upstream call ${index} still open 2 s after the client left`);
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
-  return upstream.calls[index].closedAt!;
+  return upstream.calls[index].closedAt;
 }
 
 /** The upstream call for the next request has arrived. */

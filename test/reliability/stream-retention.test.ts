@@ -16,7 +16,7 @@ before(async () => {
   // Every request the proxy validates, watched without being held.
   (messagesRequest as { safeParse: unknown }).safeParse = (...args: Parameters<typeof originalSafeParse>) => {
     const result = originalSafeParse(...args);
-    if (result.success) parsed.push(new WeakRef(result.data as object));
+    if (result.success) parsed.push(new WeakRef(result.data));
     return result;
   };
   h = await startHarness();

@@ -69,7 +69,7 @@ function createPool(transport: UpstreamTransport): Pool | undefined {
   const agents = {
     http: new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
     // node:https (with TLS) costs about 5 MB of RSS: loaded with the first upstream call, not at start.
-    https: new (process.getBuiltinModule('node:https').Agent)({ keepAlive: true, timeout: IDLE_SOCKET_MS }) as HttpsAgent,
+    https: new (process.getBuiltinModule('node:https').Agent)({ keepAlive: true, timeout: IDLE_SOCKET_MS }),
   };
   return { fetch: createNodeHttpFetch(agents), agents };
 }

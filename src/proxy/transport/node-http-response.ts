@@ -45,15 +45,15 @@ export class ResponseHeaders implements Headers {
   }
 
   entries(): PairIterator {
-    return this.#pairs()[Symbol.iterator]() as PairIterator;
+    return this.#pairs()[Symbol.iterator]();
   }
 
   keys(): StringIterator {
-    return this.#pairs().map(([name]) => name)[Symbol.iterator]() as StringIterator;
+    return this.#pairs().map(([name]) => name)[Symbol.iterator]();
   }
 
   values(): StringIterator {
-    return this.#pairs().map(([, value]) => value)[Symbol.iterator]() as StringIterator;
+    return this.#pairs().map(([, value]) => value)[Symbol.iterator]();
   }
 
   forEach(callback: (value: string, name: string, parent: Headers) => void, thisArg?: unknown): void {

@@ -82,7 +82,7 @@ test('PDFs never count below their text plus a page image per page', async () =>
   const pdf = textPdf(pageTexts);
   assert.equal(pdfPageCount(pdf), 3);
   const counted = await countInputTokens(request([{ role: 'user', content: [
-    { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: pdf.toString('base64') } } as ContentBlock,
+    { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: pdf.toString('base64') } },
     { type: 'text', text: 'Summarise.' },
   ] }]));
   const floor = 3 + 4 + tokens('Summarise.') + pageTexts.reduce((sum, text) => sum + tokens(text), 0) + 3 * PAGE_IMAGE_FLOOR;
@@ -92,14 +92,14 @@ test('PDFs never count below their text plus a page image per page', async () =>
   const opaque = Buffer.alloc(30_000, 7);
   assert.equal(pdfPageCount(opaque), undefined);
   const opaqueCount = await countInputTokens(request([{ role: 'user', content: [
-    { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: opaque.toString('base64') } } as ContentBlock,
+    { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: opaque.toString('base64') } },
   ] }]));
   assert.ok(opaqueCount >= 30_000 / 3 + PAGE_IMAGE_FLOOR, `${opaqueCount}`);
 });
 
 test('a document or an image given by URL counts at least a page or the largest image, not its URL text', async () => {
   const url = 'https://example.com/big.pdf';
-  const documentCount = await countInputTokens(request([{ role: 'user', content: [{ type: 'document', source: { type: 'url', url } } as ContentBlock] }]));
+  const documentCount = await countInputTokens(request([{ role: 'user', content: [{ type: 'document', source: { type: 'url', url } }] }]));
   // At least one page: its image and a page of text (a dense page holds several hundred tokens).
   assert.ok(documentCount >= PAGE_IMAGE_FLOOR + 500, `${documentCount}`);
   const imageCount = await countInputTokens(request([{ role: 'user', content: [{ type: 'image', source: { type: 'url', url: 'https://example.com/a.png' } }] }]));

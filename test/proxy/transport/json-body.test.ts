@@ -79,7 +79,7 @@ test('a conversation that grows: the messages it repeats reuse their bytes, by p
     for (let length = 1; length <= items.length; length++) {
       const value = { ...full, [field]: structuredClone(items.slice(0, length)) };
       assert.ok(jsonBytes(value, cache).equals(Buffer.from(JSON.stringify(value))), `${api}, ${length} items`);
-      const now = (value[field] as unknown[]).map((item, index) => cache.bytes(field, item, index)!);
+      const now = (value[field]).map((item, index) => cache.bytes(field, item, index)!);
       for (let index = 0; index < previous.length; index++) assert.equal(now[index], previous[index], `${api}: item ${index} reused at length ${length}`);
       previous = now;
     }

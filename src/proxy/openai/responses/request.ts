@@ -102,5 +102,5 @@ function inputContent(parts: UserPart[]): ResponseInputMessageContentList {
 
 function functionOutput(parts: UserPart[]): string | ResponseFunctionCallOutputItemList {
   if (parts.every((part) => part.type === 'text')) return parts.map((part) => part.text).join('\n');
-  return inputContent(parts) as ResponseFunctionCallOutputItemList;
+  return inputContent(parts);
 }
