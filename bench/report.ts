@@ -18,6 +18,8 @@ import { CCR_RECORDED_SHARE, ONLY, PROFILE, ROOT, SECONDS } from './settings';
 export type Row = { figure: string; measured: string; target: string; ok: boolean | null; value?: number };
 type Figures<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
 type Paired = Figures<typeof paired>;
+type Throughput = NonNullable<Results['throughput']>[number];
+type ReferenceFigures = NonNullable<Throughput['referenceHops']>[string];
 /** The JSON of one run (run.ts fills it phase by phase; a partial run leaves phases out). */
 export type Results = {
   date: string;
@@ -113,7 +115,7 @@ function throughputRows(r: Results): Row[] {
         target: '>= 85%', ok: t.shareOfSdkTranslator >= 0.85, value: t.shareOfSdkTranslator,
       });
     }
-    const share = (m: any) => `${(m.ratio * 100).toFixed(0)}% (hop ${m.hopCpuMsPerRequest.toFixed(2)} ms CPU)`;
+    const share = (m: ReferenceFigures) => `${(m.ratio * 100).toFixed(0)}% (hop ${m.hopCpuMsPerRequest.toFixed(2)} ms CPU)`;
     out.push({
       figure: `  minimal translator: node:http / SDK`,
       measured: `${share(references['node-http'])} / ${share(references['openai-sdk'])}; proxy hop ${t.proxyCpuMsPerRequest.toFixed(2)} ms`,
@@ -211,7 +213,7 @@ const THREAD_TARGETS = [['claudeCodeOneAtATime', 'Claude Code one at a time'], [
 
 /** Each throughput case's share of direct over claude-code-router's recorded share. */
 function ccrMultiples(r: Results) {
-  const list: any[] = r.throughput ?? [];
+  const list: Throughput[] = r.throughput ?? [];
   if (list.length === 0) return undefined;
   const multiples = list.map((t) => t.timesCcrRecordedShare ?? t.ratio / CCR_RECORDED_SHARE);
   return { multiples, worst: Math.min(...multiples) };

@@ -18,7 +18,7 @@ export async function measureMemory(bench: Bench, requests: Requests, idleMb: nu
 
   // 16 streams first, on a proxy that has seen only the warm-up: the load of one user.
   log(`memory: 16 concurrent streams (fixtures 01, 03, 07, 11), then up to ${(AFTER_16_MS / 1000).toFixed(0)} s of recovery`);
-  const mixed = STREAMS16_FILES.map((file) => json(JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')).body));
+  const mixed = STREAMS16_FILES.map((file) => json((JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as { body: unknown }).body));
   const baseline = rssMb(bench.pid);
   const sixteen = await streamsAndRecovery(bench, mixed, 16, AFTER_16_MS, baseline);
 

@@ -35,5 +35,8 @@ function otherVariables(existing: unknown): NamedVariable[] {
 
 function asVariables(existing: unknown): NamedVariable[] {
   if (!Array.isArray(existing)) return [];
-  return existing.filter((item): item is NamedVariable => typeof item?.name === 'string' && typeof item?.value === 'string');
+  return (existing as unknown[]).filter((item): item is NamedVariable => {
+    const variable = item as { name?: unknown; value?: unknown } | null | undefined;
+    return typeof variable?.name === 'string' && typeof variable?.value === 'string';
+  });
 }

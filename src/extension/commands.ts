@@ -12,7 +12,8 @@ interface CommandInfo {
   id: string;
   title: string;
   icon: string;
-  run: (...args: any[]) => unknown;
+  /** Typed per command; `never[]` so that any command's own parameter list fits. */
+  run: (...args: never[]) => unknown;
 }
 
 export function registerCommands(controller: ProxyController, log: ProxyLog, prompts: Prompts, dashboard?: Dashboard): vscode.Disposable[] {
@@ -41,7 +42,8 @@ export function registerCommands(controller: ProxyController, log: ProxyLog, pro
   ];
   const disposables = commands.map((command) => vscode.commands.registerCommand(command.id, async (...args: unknown[]) => {
     try {
-      return await command.run(...args);
+      // VS Code passes a command's arguments untyped: each command takes its callers' arguments on trust.
+      return await (command.run as (...args: unknown[]) => unknown)(...args);
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);
       log.error(`${command.title} failed: ${message}`);

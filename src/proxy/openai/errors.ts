@@ -42,8 +42,9 @@ export async function toAnthropicError(error: unknown, context: ErrorContext): P
   if (!(error instanceof APIError)) {
     return new AnthropicError('api_error', `Upstream call failed: ${(error as Error)?.message ?? String(error)}`);
   }
-  const failure = error;
-  const status = error.status;
+  // `instanceof` on the dynamically loaded class narrows to APIError<any, any, any>: back to its defaults (with a status, checked above).
+  const failure = error as InstanceType<typeof APIError<number>>;
+  const status = failure.status;
   const body = error.error as UpstreamErrorBody | undefined;
   const upstreamMessage = body?.message ?? error.message;
   const code = error.code ?? body?.code ?? undefined;
