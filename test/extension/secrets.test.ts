@@ -8,10 +8,10 @@ function memoryStorage(): vscode.SecretStorage & { values: Map<string, string> }
   const values = new Map<string, string>();
   return {
     values,
-    get: async (key: string) => values.get(key),
-    store: async (key: string, value: string) => void values.set(key, value),
-    delete: async (key: string) => void values.delete(key),
-    keys: async () => [...values.keys()],
+    get: (key: string) => Promise.resolve(values.get(key)),
+    store: (key: string, value: string) => Promise.resolve(void values.set(key, value)),
+    delete: (key: string) => Promise.resolve(void values.delete(key)),
+    keys: () => Promise.resolve([...values.keys()]),
     onDidChange: () => ({ dispose() {} }),
   } as unknown as vscode.SecretStorage & { values: Map<string, string> };
 }

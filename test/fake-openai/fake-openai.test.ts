@@ -20,7 +20,7 @@ async function rejects(call: Promise<unknown>, status: number, code: string | nu
     () => assert.fail('expected the call to be rejected'),
     (e: unknown) => e,
   );
-  assert.ok(error instanceof OpenAI.APIError, `not an APIError: ${error}`);
+  assert.ok(error instanceof OpenAI.APIError, `not an APIError: ${String(error)}`);
   assert.equal(error.status, status, error.message);
   assert.equal(error.code ?? null, code, error.message);
   if (typeof message === 'string') assert.ok(error.message.includes(message), error.message);
@@ -115,8 +115,8 @@ test('chat: reasoning is streamed as reasoning_content deltas before the text', 
   await withFake(async (fake, client) => {
     fake.script({ kind: 'reasoning', summary: ['Thinking ', 'hard.'], then: { kind: 'text', chunks: ['Done.'] } });
     const stream = await client.chat.completions.create({ model: 'o4-mini', messages: [user('hi')], stream: true });
-    const deltas: Record<string, unknown>[] = [];
-    for await (const chunk of stream) if (chunk.choices[0]) deltas.push(chunk.choices[0].delta as Record<string, unknown>);
+    const deltas: { content?: string; reasoning_content?: string }[] = [];
+    for await (const chunk of stream) if (chunk.choices[0]) deltas.push(chunk.choices[0].delta as { content?: string; reasoning_content?: string });
     const reasoning = deltas.map((d) => d.reasoning_content ?? '').join('');
     assert.equal(reasoning, 'Thinking hard.');
     const firstText = deltas.findIndex((d) => typeof d.content === 'string' && d.content !== '');

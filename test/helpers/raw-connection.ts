@@ -15,7 +15,7 @@ export function openRawConnection(url: string): RawConnection {
   let isClosed = false;
   const answer = new Promise<string>((resolve) => {
     let text = '';
-    socket.on('data', (chunk) => { text += chunk; });
+    socket.on('data', (chunk: Buffer) => { text += chunk.toString(); });
     socket.on('close', () => { isClosed = true; resolve(text); });
     socket.on('error', () => resolve(text));
   });

@@ -144,7 +144,7 @@ export function checkStream(events: SseEvent[]): { ended: 'message_stop' | 'erro
   let ended: 'message_stop' | 'error';
   if (last?.event === 'message_stop') {
     ended = 'message_stop';
-    if (open.size > 0) problems.push(`blocks ${[...open]} never stopped`);
+    if (open.size > 0) problems.push(`blocks ${[...open].join(',')} never stopped`);
   } else if (last?.event === 'error') {
     ended = 'error';
     if (typeof last.data?.error?.type !== 'string' || typeof last.data?.error?.message !== 'string') problems.push('error event without type and message');

@@ -44,14 +44,15 @@ export function collectingTranslation(options: { stopSequences?: string[]; estim
   const estimated: number[] = [];
   const t = {
     assembler, signer: testSigner, clientToolName: (name: string) => name,
-    estimateUsage: options.estimate && (async (outputChars: number) => { estimated.push(outputChars); return options.estimate!; }),
+    estimateUsage: options.estimate && ((outputChars: number) => { estimated.push(outputChars); return Promise.resolve(options.estimate!); }),
   };
   return { collector, events, t, estimated };
 }
 
 /** The items as an async stream. */
 export async function* streamOf<T>(items: T[]): AsyncIterable<T> {
-  for (const item of items) yield item;
+  // Each item a microtask after the last, as a network stream hands them over.
+  for (const item of items) yield await Promise.resolve(item);
 }
 
 export type ToolDelta = { index: number; id?: string; type?: 'function'; function?: { name?: string; arguments?: string } };

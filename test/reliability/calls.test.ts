@@ -224,7 +224,7 @@ test('a fallback route serves when the first fails with 429, 5xx or a timeout be
   } finally {
     await own.close();
   }
-  assert.throws(() => new (require('../../src/proxy/server/proxy-server').ProxyServer)({ token: 't', openaiApiKey: 'k', routes: { routes: [{ name: 'a', model: 'm', fallbacks: ['nope'] }] } }), /fallbacks\.0: no route is named "nope"/);
+  assert.throws(() => new ProxyServer({ token: 't', openaiApiKey: 'k', routes: { routes: [{ name: 'a', model: 'm', fallbacks: ['nope'] }] } }), /fallbacks\.0: no route is named "nope"/);
 });
 
 /** Opens a raw connection to the proxy, writes `head`, then `drip` every 100 ms until the proxy

@@ -10,7 +10,7 @@ import { post, startHarness, type Harness } from '../helpers/harness';
 
 let h: Harness;
 const parsed: WeakRef<object>[] = [];
-const originalSafeParse = messagesRequest.safeParse;
+const originalSafeParse = messagesRequest.safeParse.bind(messagesRequest);
 
 before(async () => {
   // Every request the proxy validates, watched without being held.

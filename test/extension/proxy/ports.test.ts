@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { findFreePort } from '../../../src/extension/proxy/ports';
-import { blockPortRun, freeLoopbackPort, listen } from '../../vscode/lib/ports';
+import { blockPortRun, freeLoopbackPort } from '../../vscode/lib/ports';
 
 test('a free port is offered as it is', async () => {
   const port = await freeLoopbackPort();

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { SseWriter } from '../../../src/proxy/anthropic/sse-writer';
 
-async function withWriter(script: (writer: SseWriter, writes: string[]) => Promise<void>): Promise<string> {
+async function withWriter(script: (writer: SseWriter, writes: string[]) => void | Promise<void>): Promise<string> {
   const server = createServer((_request, response: ServerResponse) => {
     const writes: string[] = [];
     const write = response.write.bind(response);
@@ -15,7 +15,7 @@ async function withWriter(script: (writer: SseWriter, writes: string[]) => Promi
       return write(chunk, ...rest);
     }) as typeof response.write;
     const writer = new SseWriter(response, { pingIntervalMs: 60_000 });
-    void script(writer, writes).catch((error) => { response.destroy(error); });
+    void new Promise<void>((resolve) => resolve(script(writer, writes))).catch((error: Error) => { response.destroy(error); });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
@@ -65,7 +65,7 @@ test('events emitted across the promise jobs of one tick share the write; a late
 });
 
 test('an error after the stream started goes out as an SSE error event before the end', async () => {
-  const body = await withWriter(async (writer) => {
+  const body = await withWriter((writer) => {
     writer.emit(delta('a'));
     writer.error('api_error', 'upstream broke');
     writer.end();

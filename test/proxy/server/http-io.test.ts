@@ -19,7 +19,7 @@ async function rejection(promise: Promise<unknown>): Promise<AnthropicError> {
   try {
     await promise;
   } catch (error) {
-    assert.ok(error instanceof AnthropicError, `an AnthropicError, not ${error}`);
+    assert.ok(error instanceof AnthropicError, `an AnthropicError, not ${String(error)}`);
     return error;
   }
   assert.fail('expected a rejection');

@@ -208,7 +208,7 @@ function probe(target: string, code: string): { before: string[]; after: string[
   return JSON.parse(child.stdout.trim().split('\n').pop()!);
 }
 
-test('the tokenizer is loaded on first use, not on import', async () => {
+test('the tokenizer is loaded on first use, not on import', () => {
   const target = pathToFileURL(join(root, 'src/proxy/tokens/count-tokens.ts')).href;
   const result = probe(target, `
     const req = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
-import type { ContentBlock, CountTokensRequest } from '../../../src/proxy/anthropic/schema';
+import type { CountTokensRequest } from '../../../src/proxy/anthropic/schema';
 import { countInputTokens } from '../../../src/proxy/tokens/count-tokens';
 import { readImageSize } from '../../../src/proxy/tokens/image-size';
 import { gifHeader, imageBlock, jpegHeader, pngHeader, webpHeader } from './image-headers';

@@ -9,7 +9,7 @@ test('text is cut into pieces of at most MAX_PIECE characters that join back int
   for (const text of texts) {
     const pieces = cut(text);
     assert.equal(pieces.join(''), text);
-    assert.ok(pieces.every((piece) => piece.length > 0 && piece.length <= MAX_PIECE), `${text.slice(0, 10)}: ${pieces.map((p) => p.length)}`);
+    assert.ok(pieces.every((piece) => piece.length > 0 && piece.length <= MAX_PIECE), `${text.slice(0, 10)}: ${pieces.map((p) => p.length).join(',')}`);
   }
   assert.deepEqual(cut('short'), ['short']);
   assert.deepEqual(cut(''), []);

@@ -19,8 +19,8 @@ test('works take turns in the order asked, and the running one gives the thread 
   let done = false;
   const spin = () => { if (!done) { turns++; setImmediate(spin); } };
   setImmediate(spin);
-  const first = slices.run(async () => busy(300, 'first')).then((value) => { finished.push(value); return value; });
-  const second = slices.run(async () => busy(10, 'second')).then((value) => { finished.push(value); return value; });
+  const first = slices.run(() => Promise.resolve(busy(300, 'first'))).then((value) => { finished.push(value); return value; });
+  const second = slices.run(() => Promise.resolve(busy(10, 'second'))).then((value) => { finished.push(value); return value; });
   assert.deepEqual(await Promise.all([first, second]), ['first', 'second']);
   done = true;
   assert.deepEqual(finished, ['first', 'second']);
@@ -29,9 +29,9 @@ test('works take turns in the order asked, and the running one gives the thread 
 
 test('a work that fails to start or throws does not stop the ones after it', async () => {
   const slices = new TimeSlices();
-  const failing = slices.run(async () => { throw new Error('no tokenizer'); });
-  const throwing = slices.run(async () => (function* (): Steps<number> { yield; throw new Error('bad block'); })());
-  const after = slices.run(async () => busy(0, 42));
+  const failing = slices.run(() => Promise.reject(new Error('no tokenizer')));
+  const throwing = slices.run(() => Promise.resolve((function* (): Steps<number> { yield; throw new Error('bad block'); })()));
+  const after = slices.run(() => Promise.resolve(busy(0, 42)));
   await assert.rejects(failing, /no tokenizer/);
   await assert.rejects(throwing, /bad block/);
   assert.equal(await after, 42);
@@ -53,7 +53,7 @@ test('a step longer than a slice gives the thread back after it, not only after 
     }
     return 6;
   }
-  assert.equal(await slices.run(async () => longSteps()), 6);
+  assert.equal(await slices.run(() => Promise.resolve(longSteps())), 6);
   done = true;
   assert.ok(turns >= 5, `the event loop turned ${turns} times during 6 steps of 3 ms`);
 });

@@ -17,7 +17,7 @@ test('ResponseHeaders reads, combines and iterates as a fetch Response\'s header
     for (let i = 0; i < raw.length; i += 2) pairs.push([raw[i], raw[i + 1]]);
     const expected = new Response(null, { headers: pairs }).headers;
     const ours = new ResponseHeaders(raw);
-    assert.deepEqual([...ours], [...expected], `iteration of ${raw}`);
+    assert.deepEqual([...ours], [...expected], `iteration of ${raw.join(' ')}`);
     assert.deepEqual([...ours.entries()], [...expected.entries()]);
     assert.deepEqual([...ours.keys()], [...expected.keys()]);
     assert.deepEqual([...ours.values()], [...expected.values()]);
@@ -75,7 +75,7 @@ test('text(), json(), arrayBuffer() and bytes() read the body as Node\'s own fet
 
 test('chunks() hands over each chunk as it arrives; stopping early closes the connection', async () => {
   let release: (() => void) | undefined;
-  await withFetchServer(({ url = '/' }, res) => {
+  await withFetchServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     res.write('one');
     release = () => res.write('two');

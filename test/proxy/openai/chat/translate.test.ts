@@ -58,6 +58,8 @@ test('chat: tool calls that arrive one after the other still stream the first as
   const seenBeforeEnd: string[] = [];
   async function* live(): AsyncIterable<ChatCompletionChunk> {
     yield chatChunk({ tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'Bash', arguments: '{"command":"pwd"}' } }] });
+    // The next chunk arrives later, as over the network.
+    await new Promise((resolve) => setImmediate(resolve));
     seenBeforeEnd.push(...events.map((e) => e.type));
     yield chatChunk({ tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'Bash', arguments: '{"command":"id"}' } }] });
     yield chatChunk({}, 'tool_calls');
