@@ -1,6 +1,8 @@
-// Cancellation timing: when the client hangs up, the proxy ends its upstream call within 100 ms,
-// measured from the client closing its socket to the upstream server seeing its connection close
-// (both in this process, on performance.now()). Mid-stream, before the upstream's first byte,
+// Cancellation: when the client hangs up, the proxy ends its upstream call. Asserted on state, not
+// on the clock (a busy machine may take any time): the upstream server sees its connection close
+// after the client closed its socket (a close before would not be a cancellation), while the
+// upstreams here never end a call on their own, so without the cancellation the bounded wait
+// fails. How fast is the bench's business. Mid-stream, before the upstream's first byte,
 // after its headers but before its first event, and during a retry wait (no upstream call is open
 // then: the request must end, and no retry be sent).
 import assert from 'node:assert/strict';
@@ -11,15 +13,15 @@ import { ProxyServer, type ProxyOptions } from '../../src/proxy/server/proxy-ser
 import { PROXY_TOKEN, testRoutes } from '../helpers/harness';
 import { chatChunk, send, sseHeaders, startRawUpstream, type RawUpstream } from '../helpers/reliability';
 
-const LIMIT_MS = 100;
 const ROUNDS = 5;
+/** How long a wait for a state may take before it counts as never: far beyond any busy machine. */
+const NEVER_MS = 15_000;
 
-/** Every delay is measured after the hang-up (a negative one would mean the upstream call had
- *  closed on its own first: nothing was cancelled) and under the limit. */
-function assertPrompt(delays: number[], what: string): void {
+/** Every delay is measured after the hang-up: a negative one would mean the upstream call had
+ *  closed on its own first, so nothing was cancelled. (Their size is not asserted.) */
+function assertCancelled(delays: number[], what: string): void {
   const shown = delays.map((delay) => delay.toFixed(1)).join(', ');
   assert.ok(delays.every((delay) => delay >= 0), `${what}: closed before the client left? ${shown} ms`);
-  assert.ok(Math.max(...delays) < LIMIT_MS, `${what}: closed ${shown} ms after the client left`);
   if (process.env.SHOW_DELAYS) console.log(what, shown);
 }
 
@@ -48,9 +50,9 @@ const ask = (model: string, stream: boolean) => ({ model, max_tokens: 100, messa
 
 /** Polls without timers of its own until the upstream call has closed (bounded). */
 async function closedAt(upstream: RawUpstream, index: number): Promise<number> {
-  const deadline = performance.now() + 2000;
+  const deadline = performance.now() + NEVER_MS;
   while (upstream.calls[index]?.closedAt === undefined) {
-    if (performance.now() > deadline) assert.fail(`upstream call ${index} still open 2 s after the client left`);
+    if (performance.now() > deadline) assert.fail(`upstream call ${index} never closed after the client left`);
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   return upstream.calls[index].closedAt;
@@ -75,7 +77,7 @@ const stallingResponses: Handler = (_req, res) => {
     + `event: response.output_text.delta\ndata: ${JSON.stringify({ type: 'response.output_text.delta', sequence_number: 2, item_id: 'msg_x', output_index: 0, content_index: 0, delta: 'partial' })}\n\n`);
 };
 
-test('a client that disconnects mid-stream: the upstream call is closed within 100 ms (both APIs)', async () => {
+test('a client that disconnects mid-stream: the upstream call is closed (both APIs)', async () => {
   for (const [model, handler] of [['claude-chat-classic', stallingChat], ['claude-sonnet-4-5', stallingResponses]] as const) {
     await withUpstream(handler, {}, async (upstream, url, ended, records) => {
       const delays: number[] = [];
@@ -85,7 +87,7 @@ test('a client that disconnects mid-stream: the upstream call is closed within 1
         const upstreamClosed = await closedAt(upstream, round);
         delays.push(upstreamClosed - result.abortedAt!);
       }
-      assertPrompt(delays, `${model}: upstream call`);
+      assertCancelled(delays, `${model}: upstream call`);
       await new Promise((resolve) => setTimeout(resolve, 20));
       assert.equal(records.length, ROUNDS);
       assert.ok(records.every((record) => record.outcome === 'client closed'), 'logged as client closed');
@@ -94,7 +96,7 @@ test('a client that disconnects mid-stream: the upstream call is closed within 1
   }
 });
 
-test("a client that disconnects before the upstream's first byte: the upstream call is closed within 100 ms (stream and not)", async () => {
+test("a client that disconnects before the upstream's first byte: the upstream call is closed (stream and not)", async () => {
   const silent: Handler = () => undefined; // never answers
   for (const stream of [true, false]) {
     await withUpstream(silent, {}, async (upstream, url, _ended, records) => {
@@ -104,7 +106,7 @@ test("a client that disconnects before the upstream's first byte: the upstream c
         assert.ok(result.aborted);
         delays.push(await closedAt(upstream, round) - result.abortedAt!);
       }
-      assertPrompt(delays, `stream ${stream}: upstream call`);
+      assertCancelled(delays, `stream ${stream}: upstream call`);
       assert.equal(upstream.calls.length, ROUNDS, 'no retry after the client left');
       await new Promise((resolve) => setTimeout(resolve, 20));
       assert.ok(records.every((record) => record.outcome === 'client closed'));
@@ -112,7 +114,7 @@ test("a client that disconnects before the upstream's first byte: the upstream c
   }
 });
 
-test("a client that disconnects after the upstream's headers, before its first event: closed within 100 ms", async () => {
+test("a client that disconnects after the upstream's headers, before its first event: the upstream call is closed", async () => {
   const headersOnly: Handler = (_req, res) => { res.writeHead(200, sseHeaders); res.flushHeaders(); };
   await withUpstream(headersOnly, {}, async (upstream, url) => {
     const delays: number[] = [];
@@ -122,11 +124,11 @@ test("a client that disconnects after the upstream's headers, before its first e
       assert.ok(result.aborted);
       delays.push(await closedAt(upstream, round) - result.abortedAt!);
     }
-    assertPrompt(delays, 'upstream call');
+    assertCancelled(delays, 'upstream call');
   });
 });
 
-test('a client that disconnects during a retry wait: the request ends within 100 ms and no retry is sent', async () => {
+test('a client that disconnects during a retry wait: the request ends before the retry, and no retry is sent', async () => {
   const failing: Handler = (_req, res) => {
     res.writeHead(500, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: { message: 'The server had an error', type: 'server_error', param: null, code: null } }));
@@ -141,11 +143,14 @@ test('a client that disconnects during a retry wait: the request ends within 100
       // Hang up 50 ms into the wait before the first retry (at least 480 ms long).
       const result = await send(url, '/v1/messages', ask('claude-haiku-4-5', round % 2 === 0), { abortOn: firstClosed.then(() => new Promise((resolve) => setTimeout(resolve, 50))) });
       assert.ok(result.aborted);
-      const deadline = performance.now() + 2000;
+      const deadline = performance.now() + NEVER_MS;
       while (ended.size <= round && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1));
+      assert.equal(ended.size, round + 1, `request ${round} never ended after the client left`);
+      // It ended in the wait, not after a retry that the hang-up failed to stop.
+      assert.equal(upstream.calls.length, round + 1, `request ${round}: a retry was sent after the client left`);
       delays.push([...ended.values()][round] - result.abortedAt!);
     }
-    assertPrompt(delays, 'request');
+    assertCancelled(delays, 'request');
     await new Promise((resolve) => setTimeout(resolve, 900)); // longer than the retry wait would have been
     assert.equal(upstream.calls.length, 3, 'no retry was sent after the client left');
     assert.ok(records.every((record) => record.outcome === 'client closed'));
