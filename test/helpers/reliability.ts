@@ -41,6 +41,9 @@ export interface SendOptions {
   abortOn?: Promise<unknown>;
   /** fail instead of hanging (default 20 s) */
   timeoutMs?: number;
+  /** with it, timeoutMs counts from the last byte received rather than from the start: a long
+   *  answer that keeps arriving (however slowly, on a busy machine) is not a hang */
+  resetOnData?: boolean;
 }
 
 /** One HTTP request to the proxy over node:http; the body is sent as given when it is a string or Buffer. */
@@ -69,7 +72,8 @@ export function send(baseUrl: string, path: string, body: unknown, options: Send
       if (done) return;
       done = true;
       req.destroy();
-      reject(new Error(`no complete answer to ${options.method ?? 'POST'} ${path} in ${options.timeoutMs ?? 20000} ms (status ${status}, got: ${text.slice(0, 300)})`));
+      const since = options.resetOnData ? ' since the last byte' : '';
+      reject(new Error(`no complete answer to ${options.method ?? 'POST'} ${path} in ${options.timeoutMs ?? 20000} ms${since} (status ${status}, got: ${text.slice(0, 300)})`));
     }, options.timeoutMs ?? 20000);
     const req = httpRequest({
       host: '127.0.0.1',
@@ -88,6 +92,7 @@ export function send(baseUrl: string, path: string, body: unknown, options: Send
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         text += chunk;
+        if (options.resetOnData) timer.refresh();
         if (options.abortWhen?.({ status, text })) hangUp();
       });
       res.on('end', () => finish(false));
