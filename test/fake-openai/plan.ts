@@ -53,6 +53,11 @@ export function usageOf(final: StreamedAnswer): Usage | undefined {
   return final.kind === 'text' || final.kind === 'tool_calls' ? final.usage : undefined;
 }
 
+/** Waits for the script's handshake (if any) before text chunk `index`. */
+export async function beforeChunk(final: StreamedAnswer, index: number): Promise<void> {
+  if (final.kind === 'text' && index > 0) await final.beforeChunk?.(index);
+}
+
 export function delayOf(final: StreamedAnswer): number {
   return final.kind === 'text' || final.kind === 'tool_calls' ? (final.delayMs ?? 0) : 0;
 }

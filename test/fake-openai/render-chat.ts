@@ -1,5 +1,5 @@
 // Renders a plan as a Chat Completions answer: a chat.completion object or chat.completion.chunk SSE.
-import { delayOf, reasoningTextOf, textChunksOf, toolCallsOf, usageOf, visibleTextOf, type Plan, type StreamedAnswer } from './plan';
+import { beforeChunk, delayOf, reasoningTextOf, textChunksOf, toolCallsOf, usageOf, visibleTextOf, type Plan, type StreamedAnswer } from './plan';
 import type { Responder } from './responder';
 import { ids, nowSeconds, resolveUsage, type TokenCounts } from './util';
 
@@ -76,8 +76,9 @@ export async function streamChat(out: Responder, ctx: ChatRenderContext, plan: P
   const toolOnly = calls.length > 0 && textChunksOf(final).length === 0 && plan.reasoning.length === 0;
   chunk(toolOnly ? { role: 'assistant', content: null, tool_calls: [header(0)], refusal: null } : { role: 'assistant', content: '', refusal: null });
   for (const part of plan.reasoning.flatMap((r) => r.summary)) chunk({ reasoning_content: part });
-  for (const text of textChunksOf(final)) {
+  for (const [index, text] of textChunksOf(final).entries()) {
     await out.sleep(delay);
+    await beforeChunk(final, index);
     if (out.closed) return;
     chunk({ content: text });
   }

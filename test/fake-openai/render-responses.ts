@@ -1,6 +1,6 @@
 // Renders a plan as a Responses API answer. The same walk produces the SSE events (stream: true)
 // and the final response object (stream: false).
-import { delayOf, reasoningTextOf, textChunksOf, toolCallsOf, usageOf, visibleTextOf, type Plan, type StreamedAnswer } from './plan';
+import { beforeChunk, delayOf, reasoningTextOf, textChunksOf, toolCallsOf, usageOf, visibleTextOf, type Plan, type StreamedAnswer } from './plan';
 import type { Responder } from './responder';
 import { ids, nowSeconds, resolveUsage, type TokenCounts } from './util';
 
@@ -119,8 +119,10 @@ export async function renderResponses(out: Responder | null, ctx: ResponsesRende
     const part = { type: 'output_text', annotations: [], logprobs: [], text: '' };
     added(item);
     emit('response.content_part.added', { ...at, part: clone(part) });
-    for (const delta of chunks) {
+    for (const [index, delta] of chunks.entries()) {
       if (!(await sleep(delay))) return null;
+      if (out) await beforeChunk(final, index);
+      if (out?.closed) return null;
       emit('response.output_text.delta', { ...at, delta, logprobs: [], obfuscation: obfuscation(delta) });
     }
     if (final.kind === 'stream_error') return failStream(out, emit, response, final.message, final.via ?? 'error', final.code ?? 'server_error');

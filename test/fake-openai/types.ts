@@ -20,7 +20,12 @@ export interface RecordedRequest {
 export type Usage = { input?: number; cached?: number; output?: number; reasoning?: number };
 
 export type ScriptedAnswer =
-  | { kind: 'text'; chunks: string[]; finish?: 'stop' | 'length' | 'content_filter'; usage?: Usage; delayMs?: number }
+  | {
+      kind: 'text'; chunks: string[]; finish?: 'stop' | 'length' | 'content_filter'; usage?: Usage; delayMs?: number;
+      /** awaited before text chunk `index` (1 and up) is sent: a handshake with the test, e.g. until
+       *  the client has received chunk index - 1 (in-process scripts only) */
+      beforeChunk?: (index: number) => Promise<void>;
+    }
   | { kind: 'tool_calls'; text?: string; calls: { id?: string; name: string; fragments: string[] }[]; usage?: Usage; delayMs?: number }
   | { kind: 'reasoning'; summary: string[]; encrypted?: string; then: ScriptedAnswer; silentMs?: number }
   | { kind: 'error'; status: number; body?: unknown; headers?: Record<string, string> }

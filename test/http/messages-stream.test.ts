@@ -157,17 +157,25 @@ test('output_config.effort "minimal" reaches gpt-5-codex as an effort it accepts
 
 for (const model of ['claude-haiku-4-5', 'claude-sonnet-4-5']) {
   test(`${model}: each upstream chunk reaches the client before the next one is sent (no batching)`, async () => {
-    const gapMs = 150;
-    h.fake.script({ kind: 'text', chunks: ['one ', 'two ', 'three'], delayMs: gapMs });
+    // A handshake, not a clock: the fake sends chunk N only once the client has received chunk
+    // N - 1. A proxy that held chunks back (batching, buffering the answer) would leave the client
+    // waiting for a chunk the fake never sends: the bounded wait fails.
+    const received: string[] = [];
+    const waiters: (() => void)[] = [];
+    const receivedChunk = (index: number) => new Promise<void>((resolve, reject) => {
+      if (received.length >= index) return resolve();
+      const timer = setTimeout(() => reject(new Error(`the client never received chunk ${index - 1} (got ${received.length}): held back by the proxy`)), 15_000);
+      waiters.push(() => { if (received.length >= index) { clearTimeout(timer); resolve(); } });
+    });
+    const chunks = ['one ', 'two ', 'three'];
+    const failures: Error[] = [];
+    h.fake.script({ kind: 'text', chunks, beforeChunk: (index) => receivedChunk(index).catch((error: Error) => { failures.push(error); throw error; }) });
     const stream = h.anthropic.messages.stream({ model, max_tokens: 100, messages: [{ role: 'user', content: 'count' }] });
-    const arrivals: number[] = [];
-    stream.on('text', () => arrivals.push(performance.now()));
-    await stream.finalMessage();
-    assert.equal(arrivals.length, 3);
-    for (let i = 1; i < arrivals.length; i++) {
-      const gap = arrivals[i] - arrivals[i - 1];
-      assert.ok(gap >= gapMs * 0.6, `delta ${i} came ${gap.toFixed(1)} ms after the one before; the fake waited ${gapMs} ms between them`);
-    }
+    stream.on('text', (delta) => { received.push(delta); for (const wake of waiters) wake(); });
+    const message = await stream.finalMessage().catch((error: Error) => { throw failures[0] ?? error; });
+    assert.deepEqual(failures, []);
+    assert.deepEqual(received, chunks);
+    assert.equal(message.content[0].type === 'text' && message.content[0].text, chunks.join(''));
   });
 }
 
