@@ -45,7 +45,7 @@ test('claude --model fable (the picker\'s "most capable") is served: gpt-5-codex
   const calls = fake.requests.slice(before).filter((call) => call.path === '/v1/responses');
   assert.ok(calls.length >= 1);
   assert.ok(calls.every((call) => call.body.model === 'gpt-5-codex' && call.body.reasoning?.effort === 'high'), JSON.stringify(calls.map((call) => call.body.reasoning)));
-  assert.match(proxy.stderr(), /POST \/v1\/messages claude-fable-[\w-]+ -> gpt-5-codex/);
+  await proxy.logged(/POST \/v1\/messages claude-fable-[\w-]+ -> gpt-5-codex/);
 });
 
 test('a Bash tool call completes the round trip: Claude Code runs it and the output reaches OpenAI', async () => {
@@ -69,7 +69,7 @@ test('a Bash tool call completes the round trip: Claude Code runs it and the out
 });
 
 test('the headless proxy logged each request and closes cleanly on SIGTERM', async () => {
-  assert.match(proxy.stderr(), /POST \/v1\/messages claude-[\w-]+ -> gpt-5-codex \(responses, stream\) 200/);
+  await proxy.logged(/POST \/v1\/messages claude-[\w-]+ -> gpt-5-codex \(responses, stream\) 200/);
   assert.ok(!proxy.stderr().includes(fake.apiKey) && !proxy.stderr().includes(TOKEN), 'no secret in the log');
   assert.equal(await proxy.stop('SIGTERM'), 0);
 });

@@ -89,5 +89,5 @@ test('without the window the upstream refuses the third turn, "prompt is too lon
   const failed = requests.indexOf(refused(requests)[0]);
   assert.ok(failed > 0, `Claude Code, thinking it has 1M tokens, sent the third turn whole: ${trace(requests)}`);
   assert.ok(requests.slice(failed).some(isCompaction), `then compacted: ${trace(requests)}`);
-  assert.match(proxy.stderr(), /POST \/v1\/messages claude-[\w-]+ -> gpt-5-codex \(responses, stream\) 400/);
+  await proxy.logged(/POST \/v1\/messages claude-[\w-]+ -> gpt-5-codex \(responses, stream\) 400/);
 });

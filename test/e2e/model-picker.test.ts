@@ -87,6 +87,6 @@ test('/model offers the routes "From gateway" with the OpenAI model behind each,
   assert.ok(calls.length >= 1);
   assert.ok(calls.every((call) => call.path === '/v1/chat/completions' && call.body.model === 'gpt-5-mini'),
     calls.map((call) => `${call.path} ${call.body?.model}`).join(', '));
-  assert.match(proxy.stderr(), /GET \/v1\/models 200/);
-  assert.match(proxy.stderr(), /POST \/v1\/messages claude-fast -> gpt-5-mini \(chat, stream\) 200/);
+  await proxy.logged(/GET \/v1\/models 200/);
+  await proxy.logged(/POST \/v1\/messages claude-fast -> gpt-5-mini \(chat, stream\) 200/);
 });

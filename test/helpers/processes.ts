@@ -12,6 +12,9 @@ export interface HeadlessProxy {
   url: string;
   stdout: () => string;
   stderr: () => string;
+  /** Resolves once stderr (the log) has a line matching the pattern: a request's line is written
+   *  after its answer, and may not be there yet when the client has it. Fails after a bounded wait. */
+  logged(pattern: RegExp, timeoutMs?: number): Promise<void>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -43,6 +46,20 @@ export async function startHeadlessProxy(env: Record<string, string>, timeoutMs 
   });
   return {
     child, url, stdout: () => out, stderr: () => err,
+    logged: (pattern, waitMs = 30_000) => new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!pattern.test(err)) return;
+        clearTimeout(timer);
+        child.stderr.off('data', check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        child.stderr.off('data', check);
+        reject(new Error(`the proxy never logged ${String(pattern)}; its log:\n${err}`));
+      }, waitMs);
+      child.stderr.on('data', check);
+      check();
+    }),
     async stop(signal = 'SIGTERM') {
       if (child.exitCode !== null) return child.exitCode;
       child.kill(signal);

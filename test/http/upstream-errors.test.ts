@@ -186,12 +186,10 @@ test('a whole answer that timed out after the full upstream timeout is not retri
   const own = await startHarness({ upstreamTimeoutMs: 300, retryPolicy: { retries: 2, baseDelayMs: 1 } });
   try {
     own.fake.script({ kind: 'hang' }, { kind: 'hang' }, { kind: 'hang' }); // enough for the retries it must not make
-    const started = Date.now();
     const error = await errorOf(await post(own.url, '/v1/messages', body()));
     assert.equal(error.status, 504);
     assert.equal(error.type, 'api_error');
     assert.equal(own.fake.requests.length, 1, 'one attempt: retrying would triple the worst case');
-    assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
   } finally {
     await own.close();
   }

@@ -53,9 +53,8 @@ test('an upstream that stalls mid-stream ends with an SSE error event after the 
   const quick = await startHarness({ idleTimeoutMs: 300 });
   try {
     quick.fake.script({ kind: 'stall', afterChunks: ['partial '] });
-    const started = Date.now();
+    // The stall never ends: without the idle timeout this never returns (the test's timeout fails it).
     const events = await sseEvents(await post(quick.url, '/v1/messages', hello('claude-haiku-4-5', { stream: true })));
-    assert.ok(Date.now() - started < 3000);
     const last = events.at(-1)!;
     assert.equal(last.event, 'error');
     assert.match(last.data.error.message, /sent nothing for too long/);

@@ -256,11 +256,10 @@ test('an upstream that sends only SSE comments (keep-alives) forever is ended by
     res.on('close', () => clearInterval(timer));
   };
   await withRawUpstream(handler, { idleTimeoutMs: 300 }, async ({ url }) => {
-    const started = Date.now();
+    // The keep-alives never stop: without the idle timeout the answer never ends (send fails).
     const answer = classify(await send(url, '/v1/messages', ask(CHAT, true)));
     assert.equal(answer.kind, 'stream_error');
     assert.match(answer.error!.message, /sent nothing for too long/);
-    assert.ok(Date.now() - started < 2000);
   });
 });
 

@@ -115,11 +115,10 @@ test('node-http-fetch honours the AbortSignal before sending, while waiting for 
     const waiting = new AbortController();
     const pending = fetch(`${url}/slow`, { method: 'POST', body: '{}', signal: waiting.signal });
     while (requests < 1) await new Promise((resolve) => setTimeout(resolve, 5));
-    const started = performance.now();
+    // /slow never answers: the call ends only by the abort.
     waiting.abort();
     const error = await rejection(pending);
     assert.equal(error.name, 'AbortError');
-    assert.ok(performance.now() - started < 100);
     const deadline = Date.now() + 1000;
     while (sockets.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
     assert.equal(sockets.size, 0, 'the connection of the aborted call is closed');
