@@ -227,15 +227,15 @@ test('a fallback route serves when the first fails with 429, 5xx or a timeout be
 });
 
 /** Opens a raw connection to the proxy, writes `head`, then `drip` every 100 ms until the proxy
- *  closes the connection; returns what came back (bounded: 5 s). */
-async function trickle(url: string, head: string, drip: string): Promise<{ text: string; ms: number }> {
+ *  closes the connection; returns what came back. The drip never stops, so only the read timeout
+ *  ends it: the bound (30 s, 'TIMEOUT') is for a missing timeout, not a measure of speed. */
+async function trickle(url: string, head: string, drip: string): Promise<{ text: string }> {
   const connection = openRawConnection(url);
   connection.socket.write(head);
-  const started = Date.now();
   const dripper = setInterval(() => { if (!connection.closed()) connection.socket.write(drip); }, 100);
-  const text = await connection.reply(5000);
+  const text = await connection.reply(30_000);
   clearInterval(dripper);
-  return { text, ms: Date.now() - started };
+  return { text };
 }
 
 /** The Anthropic error in a raw HTTP answer, with its status line. */
@@ -250,9 +250,8 @@ test('a body that trickles in slowly is timed out', async () => {
   const slow = await startHarness({ requestReadTimeoutMs: 300 });
   try {
     const head = `POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${PROXY_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"mo`;
-    const { text, ms } = await trickle(slow.url, head, ' ');
+    const { text } = await trickle(slow.url, head, ' ');
     assert.notEqual(text, 'TIMEOUT');
-    assert.ok(ms < 4000, `${ms} ms`);
     const error = rawAnthropicError(text);
     assert.equal(error.status, 408);
     assert.equal(error.type, 'timeout_error');
@@ -269,9 +268,8 @@ test('headers that trickle in slowly are timed out with an Anthropic error', asy
   const slow = await startHarness({ requestReadTimeoutMs: 300 });
   try {
     // A header line every 100 ms, never the blank line that ends them (slowloris).
-    const { text, ms } = await trickle(slow.url, 'POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n', 'X-Slow: 1\r\n');
+    const { text } = await trickle(slow.url, 'POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n', 'X-Slow: 1\r\n');
     assert.notEqual(text, 'TIMEOUT', 'the connection was never closed');
-    assert.ok(ms < 4000, `${ms} ms`);
     const error = rawAnthropicError(text);
     assert.equal(error.status, 408);
     assert.equal(error.type, 'timeout_error');
