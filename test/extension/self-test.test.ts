@@ -5,7 +5,8 @@ import { after, before, test } from 'node:test';
 import { runSelfTests, type SelfTestReport } from '../../src/extension/self-test';
 import { defaultRouteTable, type RouteTableInput } from '../../src/proxy/routing/table';
 import { ProxyServer } from '../../src/proxy/server/proxy-server';
-import { startFakeOpenAI, type FakeOpenAI, type ScriptedAnswer } from '../fake-openai';
+import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai';
+import { selfTestAnswers } from '../helpers/self-test-answers';
 
 const TOKEN = 'self-test-token-0123456789';
 let fake: FakeOpenAI;
@@ -34,18 +35,6 @@ async function withProxy(options: { key?: string; baseUrl?: string; routes?: Rou
   }
 }
 
-function answersFor(routes: number): ScriptedAnswer[] {
-  const answers: ScriptedAnswer[] = [];
-  for (let i = 0; i < routes; i++) {
-    answers.push(
-      { kind: 'text', chunks: ['po', 'ng'] },
-      { kind: 'text', chunks: ['po', 'ng'] },
-      { kind: 'tool_calls', calls: [{ name: 'get_weather', fragments: ['{"city":', '"Paris"}'] }] },
-      { kind: 'tool_calls', calls: [{ name: 'get_weather', fragments: ['{"city":', '"Paris"}'] }] },
-    );
-  }
-  return answers;
-}
 
 async function run(url: string, token = TOKEN): Promise<{ report: SelfTestReport; lines: string[] }> {
   const lines: string[] = [];
@@ -55,7 +44,7 @@ async function run(url: string, token = TOKEN): Promise<{ report: SelfTestReport
 
 test('everything works: health, model list, and per route a message and a tool call, streaming and not', async () => {
   await withProxy({}, async (url) => {
-    fake.script(...answersFor(3));
+    fake.script(...selfTestAnswers(3));
     const before = fake.requests.length;
     const { report, lines } = await run(url);
     assert.equal(report.failed, 0, lines.join('\n'));

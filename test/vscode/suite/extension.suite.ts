@@ -12,7 +12,8 @@ import type { Prompt } from '../../../src/extension/prompts';
 import type { SelfTestReport } from '../../../src/extension/self-test';
 import { defaultRouteTable } from '../../../src/proxy/routing/table';
 import { ProxyServer } from '../../../src/proxy/server/proxy-server';
-import { startFakeOpenAI, type FakeOpenAI, type ScriptedAnswer } from '../../fake-openai';
+import { startFakeOpenAI, type FakeOpenAI } from '../../fake-openai';
+import { selfTestAnswers } from '../../helpers/self-test-answers';
 import { blockPortRun, freeLoopbackPort as freePort } from '../lib/ports';
 import { waitFor as waitUntil } from '../lib/wait';
 
@@ -118,16 +119,7 @@ async function withPrompts<T>(action: () => Promise<T>, choose: (prompt: Prompt)
 }
 
 function scriptSelfTest(routes: number): void {
-  const answers: ScriptedAnswer[] = [];
-  for (let i = 0; i < routes; i++) {
-    answers.push(
-      { kind: 'text', chunks: ['po', 'ng'] },
-      { kind: 'text', chunks: ['po', 'ng'] },
-      { kind: 'tool_calls', calls: [{ name: 'get_weather', fragments: ['{"city":', '"Paris"}'] }] },
-      { kind: 'tool_calls', calls: [{ name: 'get_weather', fragments: ['{"city":', '"Paris"}'] }] },
-    );
-  }
-  fake.script(...answers);
+  fake.script(...selfTestAnswers(routes));
 }
 
 async function selfTest(): Promise<SelfTestReport> {
