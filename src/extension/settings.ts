@@ -8,7 +8,7 @@ export const SECTION = 'claudeProxy';
 
 export const logLevels = ['debug', 'info', 'warn', 'error', 'off'] as const;
 
-/** How the proxy calls OpenAI (proxy/upstream/client.ts): `auto` picks the proxy's own
+/** How the proxy calls OpenAI (proxy/transport/client.ts): `auto` picks the proxy's own
  *  connections for a server on this machine and VS Code's fetch for any other (defaultTransport). */
 export const upstreamTransports = ['auto', 'fetch', 'node-http'] as const;
 
