@@ -2,7 +2,7 @@
 // external shell. No `vscode` import: unit-tested in plain Node.
 
 /** Where `claude` goes, and the smallest input window of the routes behind it
- *  (route/model-facts.ts autoCompactWindow; undefined when no route's window is known). */
+ *  (proxy/routing/model-facts.ts autoCompactWindow; undefined when no route's window is known). */
 export interface ClaudeConnection {
   url: string;
   token: string;
