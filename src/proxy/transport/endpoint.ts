@@ -5,7 +5,7 @@ import { UpstreamAnswerError } from './answer-error';
 import { loadOpenAISdk } from './client';
 import { jsonBytes, RepeatedBytesCache } from './json-body';
 import { bodyChunks } from './node-http-response';
-import { sseEvents } from './sse-events';
+import { sseEvents, type SseEventOptions } from './sse-events';
 
 export type EndpointPath = '/chat/completions' | '/responses';
 
@@ -23,12 +23,12 @@ const repeatedBytes: Record<EndpointPath, RepeatedBytesCache> = { '/chat/complet
 
 const JSON_CONTENT = { 'content-type': 'application/json' };
 
-/** Opens a stream through the SDK and reads its events with sse-events.ts; events named in
- *  `skip` are never parsed. Resolves once OpenAI accepted the call (status 200, headers in). */
-export async function openEventStream<Event>(client: OpenAI, path: EndpointPath, body: JsonBody, signal: AbortSignal, skip?: ReadonlySet<string>): Promise<AsyncIterable<Event>> {
+/** Opens a stream through the SDK and reads its events with sse-events.ts, which leaves what
+ *  `unread` names unparsed. Resolves once OpenAI accepted the call (status 200, headers in). */
+export async function openEventStream<Event>(client: OpenAI, path: EndpointPath, body: JsonBody, signal: AbortSignal, unread: Pick<SseEventOptions, 'skip' | 'omit'> = {}): Promise<AsyncIterable<Event>> {
   const response = await postJson<unknown>(client, path, { ...body, stream: true }, signal).asResponse();
   const chunks = bodyChunks(response);
   if (!chunks) throw new UpstreamAnswerError('The upstream answered without a body', undefined);
   const { APIError } = await loadOpenAISdk();
-  return sseEvents<Event>(chunks, { skip, errorEvent: (error) => new APIError(undefined, error as object, undefined, response.headers) });
+  return sseEvents<Event>(chunks, { ...unread, errorEvent: (error) => new APIError(undefined, error as object, undefined, response.headers) });
 }

@@ -3,12 +3,15 @@
 // successful body is read here, for two reasons:
 // - The Responses API repeats the whole request (instructions and tools: 60 KB and more for
 //   Claude Code) in `response.created` and `response.in_progress`. The proxy uses neither, and
-//   here their data is never decoded or parsed; the SDK parses every event.
+//   here their data is never decoded or parsed; the SDK parses every event. The final event
+//   repeats it too, and there only the members the proxy reads are decoded (`omit`).
 // - The SDK copies its whole buffer on every chunk and decodes through three async generators;
 //   here lines are found with Buffer.indexOf and each event costs one async step.
 // The rules are the SDK's own: `data: [DONE]` ends the events, a JSON event with an `error`
 // field is an error, an event without its closing blank line at the end is dropped (as the
 // SSE standard says), and an early stop cancels the body (ending the upstream call).
+
+import { jsonWithout, type OmittedMembers } from './json-omit';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -17,15 +20,21 @@ export interface SseEventOptions {
   /** Event names (`event:` lines) whose data is skipped unread; events without a name are
    *  always parsed. */
   skip?: ReadonlySet<string>;
+  /** Members dropped unread from the data of the events it names (json-omit.ts). */
+  omit?: OmittedEventMembers;
   /** The error to throw for an event that carries an `error` field. */
   errorEvent: (error: unknown) => Error;
+}
+
+export interface OmittedEventMembers extends OmittedMembers {
+  events: ReadonlySet<string>;
 }
 
 type Body = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
 /** `Event` is the JSON shape the caller expects (the API's chunk or event type), not checked here. */
 export async function* sseEvents<Event>(body: Body, options: SseEventOptions): AsyncGenerator<Event> {
-  const decoder = new SseDecoder(options.skip);
+  const decoder = new SseDecoder(options.skip, options.omit);
   const chunks = 'getReader' in body ? body.getReader() : undefined;
   const iterator = chunks ? undefined : (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
   let finished = false;
@@ -65,7 +74,7 @@ export class SseDecoder {
   private eventName: string | undefined;
   private data: string[] = [];
 
-  constructor(private readonly skip: ReadonlySet<string> = new Set()) {}
+  constructor(private readonly skip: ReadonlySet<string> = new Set(), private readonly omit?: OmittedEventMembers) {}
 
   /** The data of the events completed by this chunk, in order. */
   push(chunk: Uint8Array): string[] {
@@ -114,8 +123,13 @@ export class SseDecoder {
     let valueStart = nameEnd === end ? end : nameEnd + 1;
     if (valueStart < end && bytes[valueStart] === 0x20) valueStart++;
     if (name === 'event') this.eventName = bytes.toString('utf8', valueStart, end);
-    else if (name === 'data' && !this.skipped()) this.data.push(bytes.toString('utf8', valueStart, end));
+    else if (name === 'data' && !this.skipped()) this.data.push(this.dataText(bytes, valueStart, end));
     return undefined;
+  }
+
+  private dataText(bytes: Buffer, start: number, end: number): string {
+    const omitted = this.omit && this.eventName !== undefined && this.omit.events.has(this.eventName) ? jsonWithout(bytes, start, end, this.omit) : undefined;
+    return omitted ?? bytes.toString('utf8', start, end);
   }
 
   private skipped(): boolean {

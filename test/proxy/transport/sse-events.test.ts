@@ -83,3 +83,23 @@ test('the decoder keeps only the unfinished line between chunks', () => {
   assert.deepEqual(decoder.push(Buffer.from(':1}\n')), []);
   assert.deepEqual(decoder.push(Buffer.from('\n')), ['{"a":1}']);
 });
+
+test('an event named in omit arrives without the omitted members, however the bytes are split; other events are whole', async () => {
+  const omit = { events: new Set(['response.completed']), within: 'response', members: new Set(['instructions', 'tools']) };
+  const echoed = { instructions: 'long "system" prompt — 🤖', tools: [{ type: 'function', name: 'Bash' }] };
+  const body = Buffer.from([
+    `event: response.output_text.delta\ndata: ${JSON.stringify({ type: 'response.output_text.delta', response: echoed })}\n\n`,
+    `event: response.completed\ndata: ${JSON.stringify({ type: 'response.completed', response: { status: 'completed', ...echoed, usage: { input_tokens: 3 } } })}\n\n`,
+  ].join(''));
+  const expected = [
+    { type: 'response.output_text.delta', response: echoed },
+    { type: 'response.completed', response: { status: 'completed', usage: { input_tokens: 3 } } },
+  ];
+  const read = async (chunks: Uint8Array[]) => {
+    const events: unknown[] = [];
+    for await (const event of sseEvents(streamOf(chunks), { omit, errorEvent })) events.push(event);
+    return events;
+  };
+  assert.deepEqual(await read([body]), expected);
+  for (let cut = 1; cut < body.length; cut += 7) assert.deepEqual(await read([body.subarray(0, cut), body.subarray(cut)]), expected, `split at byte ${cut}`);
+});

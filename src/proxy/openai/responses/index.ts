@@ -4,11 +4,11 @@ import type { Response, ResponseStreamEvent } from 'openai/resources/responses/r
 import { openEventStream, postJson } from '../../transport/endpoint';
 import type { OpenAIApi } from '../api';
 import { toResponsesRequest, type ResponsesRequest } from './request';
-import { translateResponse, translateResponsesStream, UNUSED_RESPONSES_EVENTS } from './translate';
+import { REPEATED_IN_FINAL_EVENTS, translateResponse, translateResponsesStream, UNUSED_RESPONSES_EVENTS } from './translate';
 
 export const responsesApi: OpenAIApi<ResponsesRequest, ResponseStreamEvent, Response> = {
   buildRequest: toResponsesRequest,
-  openStream: (client, body, signal) => openEventStream<ResponseStreamEvent>(client, '/responses', body, signal, UNUSED_RESPONSES_EVENTS),
+  openStream: (client, body, signal) => openEventStream<ResponseStreamEvent>(client, '/responses', body, signal, { skip: UNUSED_RESPONSES_EVENTS, omit: REPEATED_IN_FINAL_EVENTS }),
   translateStream: translateResponsesStream,
   complete: (client, body, signal) => postJson<Response>(client, '/responses', { ...body, stream: false }, signal),
   translateWhole: translateResponse,

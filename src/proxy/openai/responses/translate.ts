@@ -6,6 +6,7 @@ import type { Response, ResponseOutputItem, ResponseStreamEvent } from 'openai/r
 import type { StopReason } from '../../anthropic/events';
 import { randomToolId } from '../../anthropic/ids';
 import { UpstreamAnswerError } from '../../transport/answer-error';
+import type { OmittedEventMembers } from '../../transport/sse-events';
 import type { Translation } from '../api';
 import type { KeepReasoning } from '../reasoning-memory';
 import type { ReasoningPayload } from '../reasoning-signature';
@@ -19,6 +20,14 @@ export const UNUSED_RESPONSES_EVENTS: ReadonlySet<ResponseStreamEvent['type']> =
   'response.content_part.added', 'response.content_part.done', 'response.output_text.done',
   'response.function_call_arguments.done', 'response.reasoning_summary_part.done', 'response.reasoning_summary_text.done',
 ]);
+
+/** The final events repeat the request's instructions and tools (100 KB and more for Claude
+ *  Code), which the translator never reads: they are dropped unread. */
+export const REPEATED_IN_FINAL_EVENTS: OmittedEventMembers = {
+  events: new Set<ResponseStreamEvent['type']>(['response.completed', 'response.incomplete', 'response.failed']),
+  within: 'response',
+  members: new Set<keyof Response>(['instructions', 'tools']),
+};
 
 interface ReasoningState {
   summary: string[];

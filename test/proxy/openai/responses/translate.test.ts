@@ -1,8 +1,8 @@
 // OpenAI Responses API answers -> Anthropic messages, for cases the fake does not script.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { translateResponse } from '../../../../src/proxy/openai/responses/translate';
-import { collectingTranslation as translation, testSigner } from '../../../helpers/translate';
+import { REPEATED_IN_FINAL_EVENTS, translateResponse, translateResponsesStream } from '../../../../src/proxy/openai/responses/translate';
+import { collectingTranslation as translation, streamOf, testSigner } from '../../../helpers/translate';
 
 test('a whole Responses answer: reasoning, text, function call, cached usage', () => {
   const { collector, t } = translation();
@@ -31,4 +31,28 @@ test('an incomplete Responses answer is max_tokens, a content filter a refusal',
     translateResponse({ status: 'incomplete', incomplete_details: { reason }, output: [], usage: null } as any, t);
     assert.equal(collector.result().stop_reason, expected);
   }
+});
+
+test('the stream translator never reads the members its final events are stripped of (sse-events.ts drops them unread)', async () => {
+  const unreadable = (response: Record<string, unknown>) => {
+    for (const member of REPEATED_IN_FINAL_EVENTS.members) {
+      Object.defineProperty(response, member, { enumerable: true, get: () => assert.fail(`the translator read response.${member}`) });
+    }
+    return response;
+  };
+  for (const status of ['completed', 'incomplete'] as const) {
+    const { collector, t } = translation();
+    t.assembler.start();
+    const final = {
+      type: `response.${status}`,
+      response: unreadable({ status, incomplete_details: status === 'incomplete' ? { reason: 'max_output_tokens' } : null, usage: { input_tokens: 7, output_tokens: 1 } }),
+    };
+    assert.ok(REPEATED_IN_FINAL_EVENTS.events.has(final.type));
+    await translateResponsesStream(streamOf([{ type: 'response.output_text.delta', output_index: 0, delta: 'hi' }, final] as any[]), t);
+    assert.equal(collector.result().stop_reason, status === 'completed' ? 'end_turn' : 'max_tokens');
+  }
+  const { t } = translation();
+  t.assembler.start();
+  const failed = { type: 'response.failed', response: unreadable({ status: 'failed', error: { message: 'boom', code: 'server_error' } }) };
+  await assert.rejects(translateResponsesStream(streamOf([failed] as any[]), t), /boom/);
 });
