@@ -331,6 +331,7 @@ export class ProxyServer {
         inputWindow: route.inputWindow ?? null,
       })),
       defaultRoute: context.routes.config.defaultRoute ?? null,
+      webSearchRoute: context.routes.config.webSearchRoute ?? null,
     };
   }
 
