@@ -6,7 +6,7 @@ import { capturedRequests } from '../../helpers/fixtures';
 import { request } from '../../helpers/translate';
 
 const captured = capturedRequests().find((fixture) => fixture.file.startsWith('14-'))!;
-const withTool = (tool: Record<string, unknown>) => request({ tools: [{ type: 'web_search_20250305', name: 'web_search', ...tool }] as any });
+const withTool = (tool: Record<string, unknown>) => request({ tools: [{ type: 'web_search_20250305', name: 'web_search', ...tool }] });
 const refusal = (message: RegExp) => (error: unknown) => error instanceof AnthropicError && error.status === 400 && message.test(error.message);
 
 test('the captured WebSearch request declares the server tool with max_uses 8', () => {
@@ -31,7 +31,7 @@ test('allowed_domains, blocked_domains and user_location are read; the two lists
 });
 
 test('the web_fetch server tool is a 400 that names it', () => {
-  assert.throws(() => webSearchSettings(request({ tools: [{ type: 'web_fetch_20250910', name: 'web_fetch' }] as any })), refusal(/tools\.0: the server tool web_fetch_20250910 \("web_fetch"\) is not served by this proxy/));
+  assert.throws(() => webSearchSettings(request({ tools: [{ type: 'web_fetch_20250910', name: 'web_fetch' }] })), refusal(/tools\.0: the server tool web_fetch_20250910 \("web_fetch"\) is not served by this proxy/));
 });
 
 test('domains match their subdomains and paths, and nothing else', () => {

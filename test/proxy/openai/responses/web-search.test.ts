@@ -18,7 +18,7 @@ test('the captured WebSearch request: the hosted web_search tool, its sources, m
 
 test('allowed_domains become filters (bare domains), user_location keeps its fields', () => {
   const body = responses(request({
-    tools: [searchTool({ allowed_domains: ['https://nodejs.org', 'github.com/nodejs'], user_location: { type: 'approximate', city: 'Berlin', country: 'DE', timezone: 'Europe/Berlin' } })] as any,
+    tools: [searchTool({ allowed_domains: ['https://nodejs.org', 'github.com/nodejs'], user_location: { type: 'approximate', city: 'Berlin', country: 'DE', timezone: 'Europe/Berlin' } })],
   }));
   assert.deepEqual(body.tools, [{
     type: 'web_search',
@@ -33,7 +33,7 @@ test('client tools stay functions beside the search; a choice of the search tool
   const named = responses(request({ tools, tool_choice: { type: 'tool', name: 'web_search' } }));
   assert.deepEqual((named.tools as any[]).map((tool) => tool.type), ['function', 'web_search']);
   assert.deepEqual(named.tool_choice, { type: 'allowed_tools', mode: 'required', tools: [{ type: 'web_search' }] });
-  const any = responses(request({ tools: [searchTool()] as any, tool_choice: { type: 'any' } }));
+  const any = responses(request({ tools: [searchTool()], tool_choice: { type: 'any' } }));
   assert.equal(any.tool_choice, 'required');
 });
 
@@ -44,7 +44,7 @@ test('a search never runs at effort minimal, which OpenAI refuses with web searc
 });
 
 test('a non-reasoning model gets the sources asked for, and no encrypted reasoning', () => {
-  const body = responses(request({ tools: [searchTool()] as any }), route({ api: 'responses', model: 'gpt-4.1' }));
+  const body = responses(request({ tools: [searchTool()] }), route({ api: 'responses', model: 'gpt-4.1' }));
   assert.deepEqual(body.include, ['web_search_call.action.sources']);
 });
 
