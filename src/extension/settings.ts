@@ -32,6 +32,7 @@ const settingsSchema = z.object({
   openaiBaseUrl: z._default(httpUrl, 'https://api.openai.com/v1'),
   routes: z._default(z.array(z.unknown()), defaultRouteTable.routes),
   defaultRoute: z._default(z.nullable(z.string()), null),
+  webSearchRoute: z._default(z.nullable(z.string()), defaultRouteTable.webSearchRoute ?? null),
   injectEnvironment: z._default(z.boolean(), true),
   logLevel: z._default(z.enum(logLevels), 'info'),
   /** Checked on its own by the dashboard (dashboard/prices-setting.ts): a wrong price must not
@@ -85,8 +86,14 @@ export function readSettings(get: (key: SettingKey) => unknown): SettingsResult 
     for (const issue of parsed.error.issues) problems.push(`${settingName(issue.path)}: ${issue.message}`);
     return { ok: false, problems };
   }
-  const { routes, defaultRoute, prices: _prices, 'dashboard.keepBodies': keepBodies, ...rest } = parsed.data;
-  const table = routeTableSchema.safeParse(defaultRoute === null ? { routes } : { routes, defaultRoute });
+  const { routes, defaultRoute, webSearchRoute: searchSetting, prices: _prices, 'dashboard.keepBodies': keepBodies, ...rest } = parsed.data;
+  // The default search route is a route of the default table: a table of one's own has none until it names one.
+  const webSearchRoute = raw.routes !== undefined && raw.webSearchRoute === undefined ? null : searchSetting;
+  const table = routeTableSchema.safeParse({
+    routes,
+    ...(defaultRoute === null ? {} : { defaultRoute }),
+    ...(webSearchRoute === null ? {} : { webSearchRoute }),
+  });
   if (!table.success) {
     for (const issue of table.error.issues) problems.push(`${settingName(issue.path)}: ${issue.message}`);
     return { ok: false, problems };

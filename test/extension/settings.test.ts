@@ -196,3 +196,18 @@ test('claudeProxy.upstreamTransport: auto by default (the proxy chooses by host)
   assert.ok(!wrong.ok && /claudeProxy\.upstreamTransport: /.test(wrong.problems.join()), JSON.stringify(wrong));
   assert.deepEqual((properties['claudeProxy.upstreamTransport'] as { enum?: string[] }).enum, ['auto', 'fetch', 'node-http']);
 });
+
+test('webSearchRoute: the default table\'s big route, none for a table of one\'s own until named, checked like defaultRoute', () => {
+  const defaults = read({});
+  assert.ok(defaults.ok);
+  assert.equal(defaults.settings.routeTable.webSearchRoute, 'claude-sonnet-4-5');
+  const own = read({ routes: [{ name: 'a', model: 'gpt-5', api: 'responses' }] });
+  assert.ok(own.ok);
+  assert.equal(own.settings.routeTable.webSearchRoute, undefined);
+  const named = read({ routes: [{ name: 'a', model: 'gpt-5', api: 'responses' }], webSearchRoute: 'a' });
+  assert.ok(named.ok && named.settings.routeTable.webSearchRoute === 'a');
+  const off = read({ webSearchRoute: null });
+  assert.ok(off.ok && off.settings.routeTable.webSearchRoute === undefined);
+  const chat = read({ routes: [{ name: 'a', model: 'gpt-5', api: 'chat' }], webSearchRoute: 'a' });
+  assert.ok(!chat.ok && /claudeProxy\.webSearchRoute: route "a" cannot search the web/.test(chat.problems.join()));
+});
