@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { decodeSearchResult } from '../../src/proxy/anthropic/web-search';
-import { defaultRouteTable } from '../../src/proxy/routing/table';
 import type { ScriptedAnswer } from '../fake-openai';
 import { capturedRequests } from '../helpers/fixtures';
 import { PROXY_TOKEN, post, startHarness, testRoutes, type Harness } from '../helpers/harness';
@@ -22,7 +21,7 @@ const searching: ScriptedAnswer = {
 let h: Harness;
 let noSearchRoute: Harness;
 before(async () => {
-  h = await startHarness({ routes: { ...testRoutes, webSearchRoute: defaultRouteTable.webSearchRoute } });
+  h = await startHarness({ routes: testRoutes });
   noSearchRoute = await startHarness({ routes: { routes: [{ name: 'claude-haiku-4-5', model: 'gpt-5-mini', api: 'chat' }] } });
 });
 after(async () => {
