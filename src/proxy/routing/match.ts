@@ -1,6 +1,7 @@
 // Resolves a Claude model name to its route: exact names and aliases first, then patterns in
 // table order, then the default route.
-import { canSearchTheWeb, inputWindow } from './model-facts';
+import { inputWindow } from './model-facts';
+import { canSearchTheWeb } from './web-search-support';
 import type { ReasoningEffort, RouteConfig, RouteTableConfig } from './table';
 
 export interface ResolvedRoute extends RouteConfig {

@@ -52,11 +52,3 @@ export function autoCompactWindow(routes: readonly Pick<RouteConfig, 'model' | '
   const windows = routes.map(inputWindow).filter((window) => window !== undefined);
   return windows.length > 0 ? Math.min(...windows) : undefined;
 }
-
-/** Whether a route can run OpenAI's hosted web search: only the Responses API has it, and
- *  OpenAI's web search guide names gpt-4.1-nano as a model without it. A model not known here
- *  (another server's) is taken at its word: its server answers if it cannot. */
-export function canSearchTheWeb(route: Pick<RouteConfig, 'model' | 'api'>): boolean {
-  const name = route.model.toLowerCase().split('/').pop() ?? '';
-  return route.api === 'responses' && !/^gpt-4\.1-nano\b/.test(name);
-}

@@ -2,7 +2,7 @@
 // One zod schema decides what a valid table is, for the JSON file (headless) and VS Code settings alike.
 import * as z from 'zod/mini';
 import '../../zod-english';
-import { canSearchTheWeb } from './model-facts';
+import { canSearchTheWeb } from './web-search-support';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 

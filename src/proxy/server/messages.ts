@@ -20,7 +20,7 @@ import type { KeepReasoning, RecallReasoning } from '../openai/reasoning-memory'
 import { ToolNameMap } from '../openai/tools';
 import { noUsage } from '../openai/usage';
 import type { ResolvedRoute } from '../routing/match';
-import { canSearchTheWeb } from '../routing/model-facts';
+import { canSearchTheWeb } from '../routing/web-search-support';
 import { countInputTokens, estimateUsage } from '../tokens/count-tokens';
 import { loadOpenAISdk } from '../transport/client';
 import { isRetryable, withRetries } from '../transport/retry';

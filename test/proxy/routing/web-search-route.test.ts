@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RouteTable } from '../../../src/proxy/routing/match';
-import { canSearchTheWeb } from '../../../src/proxy/routing/model-facts';
+import { canSearchTheWeb } from '../../../src/proxy/routing/web-search-support';
 import { defaultRouteTable, parseRouteTable } from '../../../src/proxy/routing/table';
 
 test('the default table sends searches from the Chat Completions route to its Responses route', () => {
