@@ -33,15 +33,19 @@ export function isWebSearchTool(tool: Pick<AnthropicTool, 'type'>): boolean {
 /** The web search tool the model is given, or undefined when the request declares none. A web
  *  fetch server tool is refused: nothing upstream can run it. */
 export function webSearchSettings(request: Pick<CountTokensRequest, 'messages' | 'tools'>): WebSearchSettings | undefined {
-  const tools = declaredTools(request);
-  const fetch = tools.findIndex((tool) => tool.type !== undefined && WEB_FETCH_TYPE.test(tool.type));
-  if (fetch !== -1) {
-    throw invalidRequest(`tools.${fetch}: the server tool ${tools[fetch].type} ("${tools[fetch].name}") is not served by this proxy: OpenAI has no hosted tool that fetches a given URL; declare a client tool that fetches pages instead (Claude Code's WebFetch fetches them itself)`);
+  // Most requests have neither tool: they skip the walk through the history that declaredTools makes.
+  if (!request.tools?.some((tool) => tool.type !== undefined && (WEB_SEARCH_TYPE.test(tool.type) || WEB_FETCH_TYPE.test(tool.type)))) return undefined;
+  const declared = declaredTools(request);
+  // Errors name a tool by its place in the request, not in the declared order.
+  const placeOf = (tool: AnthropicTool) => `tools.${request.tools!.indexOf(tool)}`;
+  const fetch = declared.find((tool) => tool.type !== undefined && WEB_FETCH_TYPE.test(tool.type));
+  if (fetch) {
+    throw invalidRequest(`${placeOf(fetch)}: the server tool ${fetch.type} ("${fetch.name}") is not served by this proxy: OpenAI has no hosted tool that fetches a given URL; declare a client tool that fetches pages instead (Claude Code's WebFetch fetches them itself)`);
   }
-  const at = tools.findIndex(isWebSearchTool);
-  if (at === -1) return undefined;
-  const tool = tools[at] as AnthropicTool & Record<string, unknown>;
-  const where = `tools.${at}`;
+  const found = declared.find(isWebSearchTool);
+  if (!found) return undefined;
+  const tool = found as AnthropicTool & Record<string, unknown>;
+  const where = placeOf(found);
   const settings: WebSearchSettings = { name: tool.name };
   if (tool.max_uses !== undefined && tool.max_uses !== null) {
     if (!Number.isInteger(tool.max_uses) || (tool.max_uses as number) < 1) throw invalidRequest(`${where}.max_uses: expected an integer of at least 1`);

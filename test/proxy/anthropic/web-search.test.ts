@@ -30,6 +30,15 @@ test('allowed_domains, blocked_domains and user_location are read; the two lists
   assert.throws(() => webSearchSettings(withTool({ user_location: { type: 'exact' } })), refusal(/tools\.0\.user_location\.type/));
 });
 
+test('errors name the tool by its place in the request', () => {
+  const tools = [
+    { name: 'Later', input_schema: { type: 'object' }, defer_loading: true },
+    { name: 'Read', input_schema: { type: 'object' } },
+    { type: 'web_search_20250305', name: 'web_search', max_uses: -1 },
+  ];
+  assert.throws(() => webSearchSettings(request({ tools: tools })), refusal(/^tools\.2\.max_uses/));
+});
+
 test('the web_fetch server tool is a 400 that names it', () => {
   assert.throws(() => webSearchSettings(request({ tools: [{ type: 'web_fetch_20250910', name: 'web_fetch' }] })), refusal(/tools\.0: the server tool web_fetch_20250910 \("web_fetch"\) is not served by this proxy/));
 });
