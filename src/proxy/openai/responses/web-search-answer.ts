@@ -30,7 +30,8 @@ export class WebSearchAnswer {
   /** A finished web_search_call item. Opening or searching within a page is part of a search,
    *  with no Anthropic block of its own. */
   searched(call: ResponseFunctionWebSearch): void {
-    const action = call.action;
+    // A call that failed before it had an action still tells the client its search failed.
+    const action = call.action ?? (call.status === 'failed' ? { type: 'search' as const } : undefined);
     if (action?.type !== 'search') return;
     this.searches++;
     const query = action.query ?? action.queries?.join(' ') ?? '';

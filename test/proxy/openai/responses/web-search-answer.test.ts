@@ -112,6 +112,12 @@ test('a failed search and one past max_uses are Anthropic\'s error results; open
   assert.deepEqual(answer.usage.server_tool_use, { web_search_requests: 2 });
 });
 
+test('a call that failed before it had an action is a failed search too', () => {
+  const answer = wholeAnswer([{ type: 'web_search_call', id: 'ws_1', status: 'failed' }, message([])]);
+  assert.deepEqual((answer.content[0] as any).input, { query: '' });
+  assert.deepEqual((answer.content[1] as any).content, { type: 'web_search_tool_result_error', error_code: 'unavailable' });
+});
+
 test('without the web search tool in the request, an answer has no server_tool_use usage', () => {
   const { collector, t } = collectingTranslation();
   translateResponse({ id: 'resp_1', object: 'response', status: 'completed', output: [message([])], usage } as any, t);
