@@ -61,6 +61,8 @@ test('Claude Code\'s WebSearch request, whole: the fake\'s search comes back as 
   const message = await h.anthropic.messages.create(whole);
   assertSearchAnswer(message, 'whole');
   assertSearchedUpstream(h, 'gpt-5-codex');
+  assert.match(h.logLines.at(-1)!, /POST \/v1\/messages claude-opus-5-5 -> gpt-5-codex \(responses\) 200 \d+ms in=\d+ cached=0 out=\d+ searches=1$/);
+  assert.equal(h.records.at(-1)!.usage?.webSearches, 1, 'the dashboard\'s entry counts the search');
 });
 
 test('the same request streamed through the SDK\'s stream helper', async () => {
