@@ -5,6 +5,7 @@ import type {
   ResponseCreateParamsStreaming,
   ResponseFunctionCallOutputItemList,
   ResponseInputItem,
+  ResponseIncludable,
   ResponseInputMessageContentList,
   FunctionTool,
   ToolChoiceFunction,
@@ -67,6 +68,7 @@ export function toResponsesRequest(request: MessagesRequest, route: ResolvedRout
     ...(system ? { instructions: system } : {}),
     ...(search ? searchingToolFields(request, names, search) : toolFields(request, names, RESPONSES_TOOLS)),
     ...reasoningFields(request, route, search !== undefined),
+    ...includeFields(route, search !== undefined),
     ...samplingFields(request, route),
     ...(format ? { text: { format: { type: 'json_schema' as const, ...format } } } : {}),
     ...identityFields(request),
@@ -91,17 +93,20 @@ function searchingToolFields(request: MessagesRequest, names: ToolNameMap, searc
 }
 
 /** For a reasoning model: a summary only when the client will show it (it costs output tokens
- *  and time); the encrypted reasoning always: a thinking block's signature or the proxy's
- *  reasoning memory carries it into the next turn. A search asks for its sources. */
-function reasoningFields(request: MessagesRequest, route: ResolvedRoute, searches: boolean): Pick<ResponsesRequest, 'reasoning' | 'include'> {
-  if (!route.reasoning) return searches ? { include: [SOURCES_INCLUDE] } : {};
+ *  and time). A search never runs at an effort OpenAI refuses it at. */
+function reasoningFields(request: MessagesRequest, route: ResolvedRoute, searches: boolean): Pick<ResponsesRequest, 'reasoning'> {
+  if (!route.reasoning) return {};
   const asked = reasoningEffort(request, route);
   const effort = searches ? searchEffort(asked) : asked;
   const summary = thinkingDisplay(request) === 'summarized';
-  return {
-    ...(summary || effort ? { reasoning: { ...(summary ? { summary: 'auto' as const } : {}), ...(effort ? { effort } : {}) } } : {}),
-    include: searches ? ['reasoning.encrypted_content', SOURCES_INCLUDE] : ['reasoning.encrypted_content'],
-  };
+  return summary || effort ? { reasoning: { ...(summary ? { summary: 'auto' as const } : {}), ...(effort ? { effort } : {}) } } : {};
+}
+
+/** A reasoning model's encrypted reasoning always (a thinking block's signature or the proxy's
+ *  reasoning memory carries it into the next turn); a search's sources. */
+function includeFields(route: ResolvedRoute, searches: boolean): Pick<ResponsesRequest, 'include'> {
+  const include: ResponseIncludable[] = [...(route.reasoning ? ['reasoning.encrypted_content' as const] : []), ...(searches ? [SOURCES_INCLUDE] : [])];
+  return include.length > 0 ? { include } : {};
 }
 
 function inputContent(parts: UserPart[]): ResponseInputMessageContentList {
