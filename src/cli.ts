@@ -16,7 +16,7 @@ Environment:
   CLAUDE_PROXY_TOKEN    the token clients must send; if unset a random one is made and printed
   CLAUDE_PROXY_PORT     port to listen on (default 4000; 0 = any free port)
   CLAUDE_PROXY_HOST     address to bind (default 127.0.0.1)
-  CLAUDE_PROXY_CONFIG   path of a JSON route table ({"routes":[…],"defaultRoute":…})
+  CLAUDE_PROXY_CONFIG   path of a JSON route table ({"routes":[…],"defaultRoute":…,"webSearchRoute":…})
   CLAUDE_PROXY_LOG      debug | info | warn | error | off (default info)
 
 Limits (whole numbers):

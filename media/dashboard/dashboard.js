@@ -201,6 +201,8 @@
     card('input', 'Input tokens', F.compact(t.inputTokens), `${F.compact(t.cachedTokens)} cached`, `${F.int(t.inputTokens)} input tokens, ${F.int(t.cachedTokens)} of them cached`);
     card('output', 'Output tokens', F.compact(t.outputTokens), `${F.compact(t.reasoningTokens)} reasoning`, `${F.int(t.outputTokens)} output tokens, ${F.int(t.reasoningTokens)} of them reasoning`);
     card('cost', 'Estimated cost', F.cost(t.costUsd), t.unpriced > 0 ? `${F.int(t.unpriced)} without a price` : `today ${F.cost(stats.today.costUsd)}`, 'Estimated from claudeProxy.prices');
+    const searchers = stats.searchesPerModel.map((row) => `${row.model} ${F.int(row.searches)}`).join(', ');
+    card('searches', 'Web searches', F.int(t.webSearches), searchers || rangeName, 'Hosted web search calls per OpenAI model; each is priced in the cost (claudeProxy.prices, webSearchPer1kCalls)');
     card('cache', 'Cache-hit rate', t.inputTokens > 0 ? F.percent(t.cacheHitRate) : '—', 'of input tokens');
     card('ttft', 'Time to first token', F.ms(stats.latency.ttftP50), `median; p90 ${F.ms(stats.latency.ttftP90)}`);
     card('latency', 'Total time', F.ms(stats.latency.totalP50), `median; p90 ${F.ms(stats.latency.totalP90)}`);

@@ -2,7 +2,7 @@
 // extension passes a getter over its WorkspaceConfiguration, the unit tests a plain object.
 import * as z from 'zod/mini';
 import '../zod-english';
-import { DEFAULT_LIMITS, defaultRouteTable, type RouteTableConfig, routeTableSchema, type UpstreamTransport } from '../proxy';
+import { canSearchTheWeb, DEFAULT_LIMITS, defaultRouteTable, type RouteTableConfig, routeTableSchema, type UpstreamTransport } from '../proxy';
 
 export const SECTION = 'claudeProxy';
 
@@ -32,6 +32,7 @@ const settingsSchema = z.object({
   openaiBaseUrl: z._default(httpUrl, 'https://api.openai.com/v1'),
   routes: z._default(z.array(z.unknown()), defaultRouteTable.routes),
   defaultRoute: z._default(z.nullable(z.string()), null),
+  webSearchRoute: z._default(z.nullable(z.string()), null),
   injectEnvironment: z._default(z.boolean(), true),
   logLevel: z._default(z.enum(logLevels), 'info'),
   /** Checked on its own by the dashboard (dashboard/prices-setting.ts): a wrong price must not
@@ -85,13 +86,27 @@ export function readSettings(get: (key: SettingKey) => unknown): SettingsResult 
     for (const issue of parsed.error.issues) problems.push(`${settingName(issue.path)}: ${issue.message}`);
     return { ok: false, problems };
   }
-  const { routes, defaultRoute, prices: _prices, 'dashboard.keepBodies': keepBodies, ...rest } = parsed.data;
-  const table = routeTableSchema.safeParse(defaultRoute === null ? { routes } : { routes, defaultRoute });
+  const { routes, defaultRoute, webSearchRoute, prices: _prices, 'dashboard.keepBodies': keepBodies, ...rest } = parsed.data;
+  const table = routeTableSchema.safeParse({
+    routes,
+    ...(defaultRoute === null ? {} : { defaultRoute }),
+    ...(webSearchRoute === null ? {} : { webSearchRoute }),
+  });
   if (!table.success) {
     for (const issue of table.error.issues) problems.push(`${settingName(issue.path)}: ${issue.message}`);
     return { ok: false, problems };
   }
-  return { ok: true, settings: { ...rest, openaiBaseUrl: rest.openaiBaseUrl.replace(/\/+$/, ''), routeTable: table.data, keepBodies } };
+  const routeTable = webSearchRoute === null ? withDefaultSearchRoute(table.data) : table.data;
+  return { ok: true, settings: { ...rest, openaiBaseUrl: rest.openaiBaseUrl.replace(/\/+$/, ''), routeTable, keepBodies } };
+}
+
+/** claudeProxy.webSearchRoute unset: the default table's search route, where this table has a
+ *  route of that name that can search. VS Code hands out a setting's default as if it were set,
+ *  so the default cannot name a route that a table of one's own may lack. */
+function withDefaultSearchRoute(table: RouteTableConfig): RouteTableConfig {
+  const name = defaultRouteTable.webSearchRoute;
+  const route = table.routes.find((candidate) => candidate.name === name);
+  return route && canSearchTheWeb(route) ? { ...table, webSearchRoute: name } : table;
 }
 
 /** The transport to give the proxy: none for `auto`, so that it chooses by host. */

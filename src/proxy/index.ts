@@ -6,4 +6,5 @@ export { consoleLogger, redact, type Logger, type LogLevel } from './server/logg
 export { DEFAULT_LIMITS, ProxyServer, randomToken } from './server/proxy-server';
 export { autoCompactWindow } from './routing/model-facts';
 export { defaultRouteTable, parseRouteTable, routeTableSchema, type RouteTableConfig } from './routing/table';
+export { canSearchTheWeb } from './routing/web-search-support';
 export { defaultTransport, type UpstreamTransport } from './transport/client';

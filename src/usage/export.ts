@@ -3,7 +3,7 @@ import type { UsageEntry } from './usage-entry';
 
 const COLUMNS: (keyof UsageEntry)[] = [
   'time', 'claudeModel', 'openaiModel', 'api', 'route', 'stream', 'status', 'outcome', 'firstTokenMs', 'durationMs',
-  'inputTokens', 'cachedTokens', 'outputTokens', 'reasoningTokens', 'costUsd',
+  'inputTokens', 'cachedTokens', 'outputTokens', 'reasoningTokens', 'webSearches', 'costUsd',
 ];
 
 export function toCsv(entries: readonly UsageEntry[]): string {
@@ -15,7 +15,7 @@ export function toJson(entries: readonly UsageEntry[]): string {
   return `${JSON.stringify(entries, null, 2)}\n`;
 }
 
-function csvCell(value: string | number | boolean | null): string {
+function csvCell(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return '';
   let text = String(value);
   // A text cell starting like a formula would run as one in a spreadsheet (model names and

@@ -1,6 +1,7 @@
-// What each OpenAI model costs, in US dollars per million tokens. The defaults are OpenAI's list
-// prices; the extension lets the user override them in a setting. Reasoning tokens are billed as
-// output (OpenAI's output token count already includes them).
+// What each OpenAI model costs, in US dollars per million tokens, and per thousand hosted web
+// search calls. The defaults are OpenAI's list prices; the extension lets the user override them
+// in a setting. Reasoning tokens are billed as output (OpenAI's output token count already
+// includes them), and the pages a search reads as input (its usage counts them).
 import * as z from 'zod/mini';
 import '../zod-english';
 
@@ -10,7 +11,12 @@ export const modelPriceSchema = z.strictObject({
   input: price(),
   cachedInput: price(),
   output: price(),
+  /** Per 1000 calls of the hosted web_search tool; OpenAI's list price when absent. */
+  webSearchPer1kCalls: z.optional(price()),
 });
+
+/** OpenAI's list price of the hosted web_search tool, the same for every model: $10 per 1000 calls. */
+export const WEB_SEARCH_PER_1K_CALLS = 10;
 
 export const priceTableSchema = z.record(z.string().check(z.minLength(1)), modelPriceSchema);
 
@@ -49,11 +55,15 @@ export interface TokenCounts {
   inputTokens: number;
   cachedTokens: number;
   outputTokens: number;
+  /** Hosted web search calls; absent in entries recorded before searches were counted. */
+  webSearches?: number;
 }
 
-/** Cost in dollars: uncached input, cached input and output each at their own price. */
+/** Cost in dollars: uncached input, cached input and output each at their own price, and each
+ *  web search call at its own. */
 export function costOf(tokens: TokenCounts, price: ModelPrice | undefined): number | undefined {
   if (!price) return undefined;
   const uncached = Math.max(0, tokens.inputTokens - tokens.cachedTokens);
-  return (uncached * price.input + tokens.cachedTokens * price.cachedInput + tokens.outputTokens * price.output) / 1_000_000;
+  const searches = (tokens.webSearches ?? 0) * (price.webSearchPer1kCalls ?? WEB_SEARCH_PER_1K_CALLS) / 1000;
+  return (uncached * price.input + tokens.cachedTokens * price.cachedInput + tokens.outputTokens * price.output) / 1_000_000 + searches;
 }

@@ -7,6 +7,7 @@ export interface ModelTotals {
   inputTokens: number;
   cachedTokens: number;
   outputTokens: number;
+  webSearches: number;
   costUsd: number;
 }
 
@@ -17,6 +18,7 @@ export interface UsageSummary {
   cachedTokens: number;
   outputTokens: number;
   reasoningTokens: number;
+  webSearches: number;
   costUsd: number;
   /** Requests whose model has no price: their cost is unknown and left out of costUsd. */
   unpriced: number;
@@ -27,7 +29,7 @@ export interface UsageSummary {
 
 export function summarize(entries: readonly UsageEntry[]): UsageSummary {
   const perModel = new Map<string, ModelTotals>();
-  const summary: UsageSummary = { requests: 0, errors: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0, costUsd: 0, unpriced: 0, cacheHitRate: 0, perModel: [] };
+  const summary: UsageSummary = { requests: 0, errors: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0, webSearches: 0, costUsd: 0, unpriced: 0, cacheHitRate: 0, perModel: [] };
   for (const entry of entries) {
     summary.requests++;
     if (entry.status !== 200 || entry.outcome !== 'ok') summary.errors++;
@@ -35,13 +37,15 @@ export function summarize(entries: readonly UsageEntry[]): UsageSummary {
     summary.cachedTokens += entry.cachedTokens;
     summary.outputTokens += entry.outputTokens;
     summary.reasoningTokens += entry.reasoningTokens;
+    summary.webSearches += entry.webSearches ?? 0;
     summary.costUsd += entry.costUsd ?? 0;
     if (entry.costUsd === null && entry.openaiModel !== '') summary.unpriced++;
-    const totals = perModel.get(entry.openaiModel) ?? { model: entry.openaiModel, requests: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0, costUsd: 0 };
+    const totals = perModel.get(entry.openaiModel) ?? { model: entry.openaiModel, requests: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0, webSearches: 0, costUsd: 0 };
     totals.requests++;
     totals.inputTokens += entry.inputTokens;
     totals.cachedTokens += entry.cachedTokens;
     totals.outputTokens += entry.outputTokens;
+    totals.webSearches += entry.webSearches ?? 0;
     totals.costUsd += entry.costUsd ?? 0;
     perModel.set(entry.openaiModel, totals);
   }

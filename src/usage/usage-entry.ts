@@ -20,6 +20,8 @@ export interface UsageEntry {
   cachedTokens: number;
   outputTokens: number;
   reasoningTokens: number;
+  /** Hosted web search calls (absent in entries recorded before they were counted). */
+  webSearches?: number;
   /** Estimated, in US dollars; null when the model has no price. */
   costUsd: number | null;
 }
@@ -28,7 +30,7 @@ export interface UsageEntry {
 export function usageEntryOf(record: RequestRecord, prices: PriceTable, session: string): UsageEntry | undefined {
   if (record.path !== '/v1/messages' || !record.claudeModel) return undefined;
   const usage = record.usage;
-  const tokens = { inputTokens: usage?.input ?? 0, cachedTokens: usage?.cached ?? 0, outputTokens: usage?.output ?? 0 };
+  const tokens = { inputTokens: usage?.input ?? 0, cachedTokens: usage?.cached ?? 0, outputTokens: usage?.output ?? 0, webSearches: usage?.webSearches ?? 0 };
   const cost = record.openaiModel ? costOf(tokens, priceOf(record.openaiModel, prices)) : undefined;
   return {
     id: `${session}-${record.id}`,

@@ -164,6 +164,17 @@ test('stats: totals per range, cost per model for the session and the day, cache
   assert.equal(totalsOf([]).cacheHitRate, 0);
 });
 
+test('stats: web searches per model over the range, models without any left out', () => {
+  const now = Date.now();
+  const stats = dashboardStats([
+    entry({ id: 'me.1-1', time: now - 2000, openaiModel: 'gpt-5-codex', webSearches: 2 }),
+    entry({ id: 'me.1-2', time: now - 1000, openaiModel: 'gpt-5-codex', webSearches: 1 }),
+    entry({ id: 'me.1-3', time: now, openaiModel: 'gpt-5-mini' }),
+  ], { range: 'session', session: 'me', now });
+  assert.equal(stats.totals.webSearches, 3);
+  assert.deepEqual(stats.searchesPerModel, [{ model: 'gpt-5-codex', searches: 3 }]);
+});
+
 // ---- prices ------------------------------------------------------------------------------------
 
 test('claudeProxy.prices: user entries merge over the defaults; problems name the setting path', () => {
@@ -296,7 +307,7 @@ test('usage service: new prices reprice the entries; clear empties memory and di
     const csv = await usage.exportText('csv');
     assert.equal(csv.count, 2);
     const lines = csv.text.trim().split('\n');
-    assert.equal(lines[0], 'time,claudeModel,openaiModel,api,route,stream,status,outcome,firstTokenMs,durationMs,inputTokens,cachedTokens,outputTokens,reasoningTokens,costUsd');
+    assert.equal(lines[0], 'time,claudeModel,openaiModel,api,route,stream,status,outcome,firstTokenMs,durationMs,inputTokens,cachedTokens,outputTokens,reasoningTokens,webSearches,costUsd');
     assert.equal(lines.length, 3);
     assert.match(lines[2], /,llama3,chat,/);
     const json = JSON.parse((await usage.exportText('json')).text);

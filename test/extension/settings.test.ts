@@ -196,3 +196,22 @@ test('claudeProxy.upstreamTransport: auto by default (the proxy chooses by host)
   assert.ok(!wrong.ok && /claudeProxy\.upstreamTransport: /.test(wrong.problems.join()), JSON.stringify(wrong));
   assert.deepEqual((properties['claudeProxy.upstreamTransport'] as { enum?: string[] }).enum, ['auto', 'fetch', 'node-http']);
 });
+
+test('webSearchRoute: unset, the default table\'s claude-sonnet-4-5 where the table has it and it can search; a name is checked like defaultRoute', () => {
+  const defaults = read({});
+  assert.ok(defaults.ok);
+  assert.equal(defaults.settings.routeTable.webSearchRoute, 'claude-sonnet-4-5');
+  const own = read({ routes: [{ name: 'a', model: 'gpt-5', api: 'responses' }] });
+  assert.ok(own.ok, 'a table of one\'s own without that route is valid');
+  assert.equal(own.settings.routeTable.webSearchRoute, undefined);
+  const kept = read({ routes: [{ name: 'claude-sonnet-4-5', model: 'gpt-5', api: 'responses' }] });
+  assert.ok(kept.ok && kept.settings.routeTable.webSearchRoute === 'claude-sonnet-4-5');
+  const onChat = read({ routes: [{ name: 'claude-sonnet-4-5', model: 'gpt-5', api: 'chat' }] });
+  assert.ok(onChat.ok && onChat.settings.routeTable.webSearchRoute === undefined, 'a default that cannot search is none, not an error');
+  const named = read({ routes: [{ name: 'a', model: 'gpt-5', api: 'responses' }], webSearchRoute: 'a' });
+  assert.ok(named.ok && named.settings.routeTable.webSearchRoute === 'a');
+  const chat = read({ routes: [{ name: 'a', model: 'gpt-5', api: 'chat' }], webSearchRoute: 'a' });
+  assert.ok(!chat.ok && /claudeProxy\.webSearchRoute: route "a" cannot search the web/.test(chat.problems.join()));
+  const missing = read({ webSearchRoute: 'nope' });
+  assert.ok(!missing.ok && /claudeProxy\.webSearchRoute: no route is named "nope"/.test(missing.problems.join()));
+});

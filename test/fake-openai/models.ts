@@ -15,6 +15,8 @@ export const BUILTIN_MODELS: ModelSpec[] = [
   { id: 'gpt-5.1-codex', snapshot: 'gpt-5.1-codex', reasoning: true, efforts: CODEX, chat: false },
   { id: 'gpt-4.1', snapshot: 'gpt-4.1-2025-04-14', reasoning: false, chat: true },
   { id: 'gpt-4.1-mini', snapshot: 'gpt-4.1-mini-2025-04-14', reasoning: false, chat: true },
+  // OpenAI's web search guide: web search is not supported in gpt-4.1-nano.
+  { id: 'gpt-4.1-nano', snapshot: 'gpt-4.1-nano-2025-04-14', reasoning: false, chat: true, webSearch: false },
   { id: 'gpt-4o', snapshot: 'gpt-4o-2024-08-06', reasoning: false, chat: true },
   { id: 'gpt-4o-mini', snapshot: 'gpt-4o-mini-2024-07-18', reasoning: false, chat: true },
   { id: 'o3', snapshot: 'o3-2025-04-16', reasoning: true, efforts: O_SERIES, chat: true },

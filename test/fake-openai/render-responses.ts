@@ -2,6 +2,7 @@
 // and the final response object (stream: false).
 import { beforeChunk, delayOf, reasoningTextOf, textChunksOf, toolCallsOf, usageOf, visibleTextOf, type Plan, type StreamedAnswer } from './plan';
 import type { Responder } from './responder';
+import type { FakeSearch } from './types';
 import { ids, nowSeconds, resolveUsage, type TokenCounts } from './util';
 
 export interface ResponsesRenderContext {
@@ -11,6 +12,11 @@ export interface ResponsesRenderContext {
   reasoningModel: boolean;
   includeEncrypted: boolean;
   summaryRequested: boolean;
+  /** the request gave the model the hosted web_search tool */
+  webSearch: boolean;
+  /** include has web_search_call.action.sources */
+  includeSources: boolean;
+  maxToolCalls: number | undefined;
   /** called with every encrypted_content the fake hands out, so it can verify it later */
   issueEncrypted(value: string): void;
 }
@@ -111,6 +117,22 @@ export async function renderResponses(out: Responder | null, ctx: ResponsesRende
     done(item);
   }
 
+  const searches = ctx.webSearch && final.kind === 'text' ? (final.searches ?? []).slice(0, ctx.maxToolCalls) : [];
+  for (const search of searches) {
+    const item: Item = { id: ids.webSearch(), type: 'web_search_call', status: 'in_progress', action: { type: 'search' } };
+    const at = { item_id: item.id, output_index: response.output.length };
+    added(item);
+    emit('response.web_search_call.in_progress', at);
+    emit('response.web_search_call.searching', at);
+    if (!(await sleep(delay))) return null;
+    if (!search.failed) emit('response.web_search_call.completed', at);
+    item.status = search.failed ? 'failed' : 'completed';
+    item.action = { type: 'search', query: search.query, queries: [search.query] };
+    if (ctx.includeSources && !search.failed) item.action.sources = search.results.map((result) => ({ type: 'url', url: result.url }));
+    done(item);
+  }
+  const annotations = citationsOf(textChunksOf(final).join(''), searches);
+
   const chunks = textChunksOf(final);
   const incomplete = final.kind === 'text' && final.finish !== undefined && final.finish !== 'stop';
   if (chunks.length > 0) {
@@ -119,11 +141,18 @@ export async function renderResponses(out: Responder | null, ctx: ResponsesRende
     const part = { type: 'output_text', annotations: [], logprobs: [], text: '' };
     added(item);
     emit('response.content_part.added', { ...at, part: clone(part) });
+    let received = 0;
+    let announced = 0;
     for (const [index, delta] of chunks.entries()) {
       if (!(await sleep(delay))) return null;
       if (out) await beforeChunk(final, index);
       if (out?.closed) return null;
       emit('response.output_text.delta', { ...at, delta, logprobs: [], obfuscation: obfuscation(delta) });
+      received += delta.length;
+      // As OpenAI does: a citation is announced once the text it annotates has been sent.
+      for (; announced < annotations.length && annotations[announced].end_index <= received; announced++) {
+        emit('response.output_text.annotation.added', { ...at, annotation_index: announced, annotation: clone(annotations[announced]) });
+      }
     }
     if (final.kind === 'stream_error') return failStream(out, emit, response, final.message, final.via ?? 'error', final.code ?? 'server_error');
     if (final.kind === 'stall') return out ? (await out.untilClosed(), null) : null;
@@ -131,7 +160,7 @@ export async function renderResponses(out: Responder | null, ctx: ResponsesRende
     emit('response.output_text.done', { ...at, text, logprobs: [] });
     emit('response.content_part.done', { ...at, part: { ...part, text } });
     item.status = incomplete ? 'incomplete' : 'completed';
-    item.content = [{ ...part, text }];
+    item.content = [{ ...part, text, annotations }];
     done(item);
   } else if (final.kind === 'stream_error') {
     return failStream(out, emit, response, final.message, final.via ?? 'error', final.code ?? 'server_error');
@@ -176,4 +205,20 @@ function failStream(out: Responder | null, emit: (type: string, fields: Record<s
   }
   out?.end();
   return null;
+}
+
+/** url_citation annotations on the markdown links `([title](url))` the text makes to a search
+ *  result, as OpenAI marks its citations. */
+function citationsOf(text: string, searches: FakeSearch[]): Item[] {
+  const annotations: Item[] = [];
+  for (const result of searches.filter((search) => !search.failed).flatMap((search) => search.results)) {
+    const link = text.indexOf(`](${result.url})`);
+    const open = link === -1 ? -1 : text.lastIndexOf('[', link);
+    if (open === -1) continue;
+    const wrapped = text[open - 1] === '(' && text[link + result.url.length + 3] === ')';
+    const start = wrapped ? open - 1 : open;
+    const end = link + result.url.length + 3 + (wrapped ? 1 : 0);
+    annotations.push({ type: 'url_citation', start_index: start, end_index: end, url: result.url, title: result.title });
+  }
+  return annotations.sort((a, b) => a.end_index - b.end_index);
 }

@@ -138,6 +138,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       reasoningModel: info.spec.reasoning,
       includeEncrypted: info.includeEncrypted,
       summaryRequested: info.summaryRequested,
+      webSearch: info.webSearch,
+      includeSources: info.includeSources,
+      maxToolCalls: info.maxToolCalls,
       issueEncrypted: (value: string) => memory.encrypted.add(value),
     };
     const response = await renderResponses(info.stream ? out : null, ctx, plan, final);

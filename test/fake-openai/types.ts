@@ -25,6 +25,10 @@ export type ScriptedAnswer =
       /** awaited before text chunk `index` (1 and up) is sent: a handshake with the test, e.g. until
        *  the client has received chunk index - 1 (in-process scripts only) */
       beforeChunk?: (index: number) => Promise<void>;
+      /** Responses API: hosted web searches the model runs before its text, when the request gives
+       *  it the web_search tool (without it the model cannot search and none are sent). A result
+       *  whose url the text links as `[…](url)` gets a url_citation annotation on that link. */
+      searches?: FakeSearch[];
     }
   | { kind: 'tool_calls'; text?: string; calls: { id?: string; name: string; fragments: string[] }[]; usage?: Usage; delayMs?: number }
   | { kind: 'reasoning'; summary: string[]; encrypted?: string; then: ScriptedAnswer; silentMs?: number }
@@ -41,6 +45,13 @@ export type ScriptedAnswer =
     }
   | { kind: 'stall'; afterChunks: string[] }
   | { kind: 'hang' };
+
+/** One web search the fake's model runs: its query and the pages it finds, or a failure. */
+export interface FakeSearch {
+  query: string;
+  results: { url: string; title: string }[];
+  failed?: boolean;
+}
 
 export interface FakeOpenAI {
   /** base URL including /v1, e.g. http://127.0.0.1:PORT/v1 */
@@ -67,6 +78,8 @@ export interface ModelSpec {
   efforts?: string[];
   /** false when the model only works on /v1/responses (codex models) */
   chat: boolean;
+  /** false for a model without the hosted web_search tool (default true) */
+  webSearch?: boolean;
 }
 
 export interface FakeOpenAIOptions {

@@ -19,6 +19,7 @@ export const ids = {
   message: () => `msg_${hex(24)}`,
   reasoning: () => `rs_${hex(24)}`,
   functionCall: () => `fc_${hex(24)}`,
+  webSearch: () => `ws_${hex(24)}`,
   request: () => `req_${hex(16)}`,
   fingerprint: () => `fp_${hex(5)}`,
   /** looks like OpenAI's Fernet tokens */

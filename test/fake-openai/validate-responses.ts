@@ -56,6 +56,11 @@ export interface ResponsesRequestInfo {
   store: boolean;
   includeEncrypted: boolean;
   summaryRequested: boolean;
+  /** the request gives the model the hosted web_search tool */
+  webSearch: boolean;
+  /** include has web_search_call.action.sources */
+  includeSources: boolean;
+  maxToolCalls: number | undefined;
 }
 
 export function validateResponses(body: unknown, models: ModelRegistry, memory: ResponsesMemory): ResponsesRequestInfo {
@@ -94,6 +99,7 @@ export function validateResponses(body: unknown, models: ModelRegistry, memory: 
     fail(404, `Previous response with id '${body.previous_response_id}' not found.`, 'previous_response_id', 'previous_response_not_found');
   }
   checkTools(body);
+  const webSearch = checkWebSearch(body, spec);
   if (body.instructions !== undefined && body.instructions !== null) checkType(body.instructions, 'string', 'instructions');
   if (Array.isArray(body.input)) {
     body.input.forEach((item: unknown, i: number) => checkItem(item, i));
@@ -102,7 +108,50 @@ export function validateResponses(body: unknown, models: ModelRegistry, memory: 
     checkType(body.input, 'string', 'input');
   }
   const summary = body.reasoning?.summary ?? body.reasoning?.generate_summary;
-  return { spec, stream: body.stream === true, store, includeEncrypted, summaryRequested: summary !== undefined && summary !== null };
+  return {
+    spec, stream: body.stream === true, store, includeEncrypted, summaryRequested: summary !== undefined && summary !== null,
+    webSearch, includeSources: include.includes('web_search_call.action.sources'), maxToolCalls: body.max_tool_calls ?? undefined,
+  };
+}
+
+const WEB_SEARCH_KEYS = ['type', 'filters', 'search_context_size', 'user_location', 'external_web_access'];
+const LOCATION_KEYS = ['type', 'city', 'country', 'region', 'timezone'];
+
+/** The hosted web_search tool: its parameters, the models that have it, the efforts it runs at. */
+function checkWebSearch(body: Record<string, any>, spec: ModelSpec): boolean {
+  if (body.max_tool_calls !== undefined && body.max_tool_calls !== null) {
+    checkType(body.max_tool_calls, 'integer', 'max_tool_calls');
+    if (body.max_tool_calls < 1) belowMin('max_tool_calls', 1, body.max_tool_calls);
+  }
+  const at = Array.isArray(body.tools) ? body.tools.findIndex((tool: any) => isObject(tool) && tool.type === 'web_search') : -1;
+  if (at === -1) return false;
+  const tool = body.tools[at];
+  const where = `tools[${at}]`;
+  checkKeys(tool, WEB_SEARCH_KEYS, where);
+  if (tool.filters !== undefined && tool.filters !== null) {
+    checkType(tool.filters, 'object', `${where}.filters`);
+    checkKeys(tool.filters, ['allowed_domains'], `${where}.filters`);
+    const domains = tool.filters.allowed_domains;
+    if (domains !== undefined && domains !== null) {
+      checkType(domains, 'array', `${where}.filters.allowed_domains`);
+      domains.forEach((domain: unknown, i: number) => checkType(domain, 'string', `${where}.filters.allowed_domains[${i}]`));
+    }
+  }
+  if (tool.search_context_size !== undefined && !['low', 'medium', 'high'].includes(tool.search_context_size)) {
+    invalidValue(tool.search_context_size, ['low', 'medium', 'high'], `${where}.search_context_size`);
+  }
+  const location = tool.user_location;
+  if (location !== undefined && location !== null) {
+    checkType(location, 'object', `${where}.user_location`);
+    checkKeys(location, LOCATION_KEYS, `${where}.user_location`);
+    if (location.type !== undefined && location.type !== 'approximate') invalidValue(location.type, ['approximate'], `${where}.user_location.type`);
+    for (const key of LOCATION_KEYS.slice(1)) if (location[key] !== undefined && location[key] !== null) checkType(location[key], 'string', `${where}.user_location.${key}`);
+  }
+  if (spec.webSearch === false) invalid(`Hosted tool 'web_search' is not supported with ${spec.snapshot}.`, 'tools');
+  if (spec.reasoning && (body.reasoning?.effort ?? 'medium') === 'minimal') {
+    invalid("The following tools cannot be used with reasoning.effort 'minimal': web_search.", 'tools');
+  }
+  return true;
 }
 
 function checkModelParameters(body: Record<string, any>, spec: ModelSpec, includeEncrypted: boolean): void {

@@ -27,6 +27,7 @@ export const testRoutes: RouteTableInput = {
     { name: 'claude-chat-classic', model: 'gpt-4.1', api: 'chat', maxOutputTokens: 4096 },
     { name: 'claude-responses-mini', model: 'gpt-5-mini', api: 'responses', maxOutputTokens: 4096 },
   ],
+  webSearchRoute: defaultRouteTable.webSearchRoute,
 };
 
 export async function startHarness(options: Partial<ProxyOptions> & { logLevel?: LogLevel } = {}): Promise<Harness> {

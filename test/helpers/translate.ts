@@ -4,6 +4,7 @@ import { ResponseAssembler } from '../../src/proxy/anthropic/assembler';
 import type { StreamEvent } from '../../src/proxy/anthropic/events';
 import { MessageCollector } from '../../src/proxy/anthropic/message-collector';
 import { messagesRequest, type MessagesRequest } from '../../src/proxy/anthropic/schema';
+import type { WebSearchSettings } from '../../src/proxy/anthropic/web-search';
 import { toChatRequest } from '../../src/proxy/openai/chat/request';
 import type { RecallReasoning } from '../../src/proxy/openai/reasoning-memory';
 import { ReasoningSigner } from '../../src/proxy/openai/reasoning-signature';
@@ -36,14 +37,14 @@ export function responses(body: MessagesRequest, r: ResolvedRoute = route({ api:
 
 /** A translation whose assembler collects the answer (`collector.result()`) and its events;
  *  `estimate` is the usage estimateUsage gives, and `estimated` the output sizes it was asked for. */
-export function collectingTranslation(options: { stopSequences?: string[]; estimate?: UpstreamUsage } = {}) {
+export function collectingTranslation(options: { stopSequences?: string[]; estimate?: UpstreamUsage; webSearch?: WebSearchSettings } = {}) {
   const collector = new MessageCollector();
   const events: StreamEvent[] = [];
   const sink = { emit: (event: StreamEvent) => { events.push(event); collector.emit(event); } };
   const assembler = new ResponseAssembler(sink, { messageId: 'msg_t', model: 'claude-x', stopSequences: options.stopSequences });
   const estimated: number[] = [];
   const t = {
-    assembler, signer: testSigner, clientToolName: (name: string) => name,
+    assembler, signer: testSigner, clientToolName: (name: string) => name, webSearch: options.webSearch,
     estimateUsage: options.estimate && ((outputChars: number) => { estimated.push(outputChars); return Promise.resolve(options.estimate!); }),
   };
   return { collector, events, t, estimated };

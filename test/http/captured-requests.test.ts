@@ -37,7 +37,8 @@ for (const captured of capturedRequests()) {
       const response = await post(h.url, captured.url, body, { authorization: 'Bearer test-proxy-token-0123456789', 'anthropic-version': '2023-06-01' });
       const upstream = h.fake.requests.slice(before);
       assert.equal(upstream.length, 1);
-      assert.equal(upstream[0].path, target.path);
+      // A web search runs on the Responses API (webSearchRoute when the route asked for has Chat Completions).
+      assert.equal(upstream[0].path, searches(captured.body) ? '/v1/responses' : target.path);
       assert.equal(response.status, 200, await response.clone().text());
       if (captured.body.stream) {
         const events = await sseEvents(response);
@@ -60,15 +61,21 @@ for (const captured of capturedRequests()) {
 }
 
 /** Tools the model may call: the client tools not deferred, in the client's order, then the
- *  deferred ones a tool_reference loaded; never a server tool (web_search_…), never a deferred
- *  tool nothing loaded (Claude Code's DeferredToolPlaceholder). */
+ *  deferred ones a tool_reference loaded, then OpenAI's hosted web_search for Anthropic's
+ *  web_search_… server tool; never a deferred tool nothing loaded (Claude Code's
+ *  DeferredToolPlaceholder). */
 function expectedToolNames(body: any): string[] {
   const client = (body.tools ?? []).filter((tool: any) => tool.type === undefined || tool.type === 'custom');
   const deferred = new Map(client.filter((tool: any) => tool.defer_loading).map((tool: any) => [tool.name, tool]));
   return [
     ...client.filter((tool: any) => !tool.defer_loading).map((tool: any) => tool.name),
     ...loadedNames(body).filter((name) => deferred.has(name)),
+    ...(searches(body) ? ['web_search'] : []),
   ];
+}
+
+function searches(body: any): boolean {
+  return (body.tools ?? []).some((tool: any) => /^web_search_\d{8}$/.test(tool.type ?? ''));
 }
 
 function loadedNames(body: any): string[] {
@@ -78,5 +85,5 @@ function loadedNames(body: any): string[] {
 }
 
 function upstreamToolNames(body: any): string[] {
-  return (body.tools ?? []).map((tool: any) => tool.function?.name ?? tool.name);
+  return (body.tools ?? []).map((tool: any) => tool.function?.name ?? tool.name ?? tool.type);
 }

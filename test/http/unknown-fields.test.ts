@@ -44,7 +44,7 @@ test('an unknown block that carries text passes as text: in a user message, in t
 test('any other unknown block: 400 naming its path and type, nothing sent upstream', async () => {
   const cases: [unknown[], string, Record<string, unknown>?][] = [
     [[{ role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'hologram', frames: [] }] }],
-      'messages.0.content.1.type: unknown block type "hologram" (expected text, image, document, tool_use, tool_result, thinking, redacted_thinking)'],
+      'messages.0.content.1.type: unknown block type "hologram" (expected text, image, document, tool_use, tool_result, thinking, redacted_thinking, server_tool_use, web_search_tool_result)'],
     [[{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'hologram' }] }] }],
       'messages.0.content.0.content.0.type: unknown block type "hologram" (expected text, image, document'],
     // A known type keeps its strict schema: no fallback to text for a text field of the wrong kind.

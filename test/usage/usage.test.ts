@@ -39,6 +39,23 @@ test('a request record becomes an entry with its cost; other endpoints make none
   assert.equal(usageEntryOf({ ...record, path: '/v1/messages/count_tokens' }, defaultPrices, 's'), undefined);
 });
 
+test('web searches: each call at the price setting\'s webSearchPer1kCalls, else OpenAI\'s $10 per 1000; counted per model', () => {
+  const tokens = { inputTokens: 1000, cachedTokens: 0, outputTokens: 0 };
+  const tokenCost = costOf(tokens, defaultPrices['gpt-5-codex'])!;
+  assert.equal((costOf({ ...tokens, webSearches: 3 }, defaultPrices['gpt-5-codex'])! - tokenCost).toFixed(6), '0.030000');
+  assert.equal((costOf({ ...tokens, webSearches: 3 }, { ...defaultPrices['gpt-5-codex'], webSearchPer1kCalls: 25 })! - tokenCost).toFixed(6), '0.075000');
+  const record = {
+    id: 8, method: 'POST', path: '/v1/messages', startedAt: 1000, claudeModel: 'claude-opus-5-5', openaiModel: 'gpt-5-codex', api: 'responses' as const,
+    status: 200, usage: { input: 1000, cached: 0, cacheWrite: 0, output: 0, reasoning: 0, webSearches: 2 },
+  };
+  const made = usageEntryOf(record, defaultPrices, 's')!;
+  assert.equal(made.webSearches, 2);
+  assert.equal((made.costUsd! - tokenCost).toFixed(6), '0.020000');
+  const summary = summarize([made, entry(), entry({ openaiModel: 'gpt-5-mini' })]);
+  assert.equal(summary.webSearches, 2, 'entries from before searches were counted count none');
+  assert.deepEqual(summary.perModel.map((model) => [model.model, model.webSearches]), [['gpt-5-codex', 2], ['gpt-5-mini', 0]]);
+});
+
 test('summaries: totals, cache-hit rate, per model, today, tokens over time, latency histogram', () => {
   const now = Date.now();
   const entries = [

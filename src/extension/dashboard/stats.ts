@@ -35,6 +35,8 @@ export interface DashboardStats {
   tokensOverTime: { models: string[]; bucketMs: number; buckets: { start: number; tokens: Record<string, number> }[] };
   /** Estimated cost per OpenAI model in this session and today, most expensive first. */
   costPerModel: { model: string; session: number; today: number }[];
+  /** Hosted web searches per OpenAI model over the range, most first; models without any left out. */
+  searchesPerModel: { model: string; searches: number }[];
   /** Cache-hit rate per OpenAI model over the range. */
   cachePerModel: { model: string; inputTokens: number; cachedTokens: number; rate: number }[];
   /** Requests per total-time range. */
@@ -80,6 +82,10 @@ export function dashboardStats(entries: readonly UsageEntry[], options: { range:
       buckets,
     },
     costPerModel: [...costs.values()].sort((a, b) => b.today - a.today || b.session - a.session || a.model.localeCompare(b.model)),
+    searchesPerModel: perModel
+      .filter((model) => model.webSearches > 0)
+      .map((model) => ({ model: model.model, searches: model.webSearches }))
+      .sort((a, b) => b.searches - a.searches || a.model.localeCompare(b.model)),
     cachePerModel: perModel
       .filter((model) => model.model !== '')
       .map((model) => ({ model: model.model, inputTokens: model.inputTokens, cachedTokens: model.cachedTokens, rate: model.inputTokens > 0 ? model.cachedTokens / model.inputTokens : 0 })),

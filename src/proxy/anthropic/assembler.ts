@@ -2,7 +2,7 @@
 // event sequence, whichever OpenAI API produced it. A small state machine: at most one content
 // block is open at a time, indices grow by one per block, and empty text blocks are never sent.
 import { UpstreamAnswerError } from '../transport/answer-error';
-import type { AnthropicUsage, EventSink, StopReason } from './events';
+import type { AnthropicUsage, EventSink, StopReason, WebSearchCitation, WebSearchResultContent } from './events';
 import type { ThinkingDisplay } from './normalize';
 import { StopSequenceCutter } from './stop-sequences';
 
@@ -117,6 +117,28 @@ export class ResponseAssembler {
     if (this.stoppedBySequence || this.open !== 'tool_use' || checkString(fragment, 'tool arguments').length === 0) return;
     this.outputChars += fragment.length;
     this.sink.emit({ type: 'content_block_delta', index: this.nextIndex - 1, delta: { type: 'input_json_delta', partial_json: fragment } });
+  }
+
+  /** A search the server ran: its server_tool_use block and, right after, its result block. */
+  webSearch(id: string, name: string, query: string, content: WebSearchResultContent): void {
+    if (this.stoppedBySequence) return;
+    this.flushHeldText();
+    this.closeBlock();
+    this.start();
+    this.sink.emit({ type: 'content_block_start', index: this.nextIndex, content_block: { type: 'server_tool_use', id, name, input: {} } });
+    this.sink.emit({ type: 'content_block_delta', index: this.nextIndex, delta: { type: 'input_json_delta', partial_json: JSON.stringify({ query }) } });
+    this.sink.emit({ type: 'content_block_stop', index: this.nextIndex });
+    this.nextIndex++;
+    this.sink.emit({ type: 'content_block_start', index: this.nextIndex, content_block: { type: 'web_search_tool_result', tool_use_id: id, content } });
+    this.sink.emit({ type: 'content_block_stop', index: this.nextIndex });
+    this.nextIndex++;
+  }
+
+  /** A citation of the text block being written (a text block opens if none is). */
+  citation(citation: WebSearchCitation): void {
+    if (this.stoppedBySequence) return;
+    this.ensureBlock('text');
+    this.sink.emit({ type: 'content_block_delta', index: this.nextIndex - 1, delta: { type: 'citations_delta', citation } });
   }
 
   /** Ends the message. `reason` is what the upstream said; a matched stop sequence wins. */

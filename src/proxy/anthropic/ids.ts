@@ -26,3 +26,8 @@ export function randomMessageId(): string {
 export function randomToolId(): string {
   return `toolu_${randomPart()}`;
 }
+
+/** Ids of the server tool calls (web searches) the proxy reports, as Anthropic names them. */
+export function randomServerToolId(): string {
+  return `srvtoolu_${randomPart()}`;
+}

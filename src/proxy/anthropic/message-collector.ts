@@ -13,7 +13,7 @@ export class MessageCollector implements EventSink {
         break;
       case 'content_block_start':
         this.requireMessage().content[event.index] = startBlock(event.content_block);
-        if (event.content_block.type === 'tool_use') this.toolJson.set(event.index, '');
+        if (event.content_block.type === 'tool_use' || event.content_block.type === 'server_tool_use') this.toolJson.set(event.index, '');
         break;
       case 'content_block_delta':
         this.applyDelta(event.index, event.delta);
@@ -21,7 +21,7 @@ export class MessageCollector implements EventSink {
       case 'content_block_stop': {
         const json = this.toolJson.get(event.index);
         const block = this.requireMessage().content[event.index];
-        if (json !== undefined && block?.type === 'tool_use') block.input = parseToolInput(json);
+        if (json !== undefined && (block?.type === 'tool_use' || block?.type === 'server_tool_use')) block.input = parseToolInput(json);
         break;
       }
       case 'message_delta': {
@@ -50,6 +50,7 @@ export class MessageCollector implements EventSink {
     if (delta.type === 'text_delta' && block?.type === 'text') block.text += delta.text;
     else if (delta.type === 'thinking_delta' && block?.type === 'thinking') block.thinking += delta.thinking;
     else if (delta.type === 'signature_delta' && block?.type === 'thinking') block.signature = delta.signature;
+    else if (delta.type === 'citations_delta' && block?.type === 'text') (block.citations ??= []).push(delta.citation);
     else if (delta.type === 'input_json_delta') this.toolJson.set(index, (this.toolJson.get(index) ?? '') + delta.partial_json);
   }
 
@@ -65,6 +66,8 @@ function startBlock(block: Extract<StreamEvent, { type: 'content_block_start' }>
     case 'thinking': return { type: 'thinking', thinking: '', signature: '' };
     case 'redacted_thinking': return { type: 'redacted_thinking', data: block.data };
     case 'tool_use': return { type: 'tool_use', id: block.id, name: block.name, input: {} };
+    case 'server_tool_use': return { type: 'server_tool_use', id: block.id, name: block.name, input: {} };
+    case 'web_search_tool_result': return { type: 'web_search_tool_result', tool_use_id: block.tool_use_id, content: block.content };
   }
 }
 

@@ -81,8 +81,26 @@ export const redactedThinkingBlock = z.looseObject({
   data: z.string(),
 });
 
+/** A web search the server ran in an earlier answer (Claude Code keeps them in history). */
+export const serverToolUseBlock = z.looseObject({
+  type: z.literal('server_tool_use'),
+  id: nonEmpty(),
+  name: nonEmpty(),
+  input: z.unknown(),
+  cache_control: cacheControl,
+});
+
+/** Its results: web_search_result items, or a web_search_tool_result_error object. */
+export const webSearchToolResultBlock = z.looseObject({
+  type: z.literal('web_search_tool_result'),
+  tool_use_id: nonEmpty(),
+  content: z.union([z.array(z.looseObject({ type: z.string() })), z.looseObject({ type: z.string() })]),
+  cache_control: cacheControl,
+});
+
 export const contentBlock = orTextBlock(z.discriminatedUnion('type', [
   textBlock, imageBlock, documentBlock, toolUseBlock, toolResultBlock, thinkingBlock, redactedThinkingBlock,
+  serverToolUseBlock, webSearchToolResultBlock,
 ]));
 
 export const message = z.looseObject({

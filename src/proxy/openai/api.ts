@@ -5,6 +5,7 @@
 import type OpenAI from 'openai';
 import type { ResponseAssembler } from '../anthropic/assembler';
 import type { MessagesRequest } from '../anthropic/schema';
+import type { WebSearchSettings } from '../anthropic/web-search';
 import type { ResolvedRoute } from '../routing/match';
 import type { KeepReasoning, RecallReasoning } from './reasoning-memory';
 import type { ReasoningSigner } from './reasoning-signature';
@@ -21,6 +22,8 @@ export interface Translation {
   estimateUsage?: UsageEstimator;
   /** Set when no thinking block will carry the encrypted reasoning (Responses API only): the proxy keeps it. */
   keepReasoning?: KeepReasoning;
+  /** The request's web search tool (Responses API only): its name, max_uses and blocked_domains shape the answer. */
+  webSearch?: WebSearchSettings;
 }
 
 export interface OpenAIApi<Request extends object, Chunk, Answer> {

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { toolReferenceText } from '../anthropic/deferred-tools';
 import { invalidRequest } from '../anthropic/errors';
+import { pastSearchResultText, pastSearchText } from '../anthropic/web-search';
 import type { ContentBlock, DocumentBlock, ImageBlock, MessagesRequest, ToolReferenceBlock, ToolResultBlock } from '../anthropic/schema';
 import type { ResolvedRoute } from '../routing/match';
 import type { RecallReasoning } from './reasoning-memory';
@@ -60,6 +61,10 @@ export function conversationItems(request: MessagesRequest, names: ToolNameMap, 
           const callId = upstreamCallId(block.id);
           items.push({ type: 'tool_call', callId, name: names.upstream(block.name), arguments: JSON.stringify(block.input ?? {}) });
           pendingCalls.push(callId);
+        } else if (block.type === 'server_tool_use') {
+          items.push({ type: 'assistant_text', text: pastSearchText(block.input) });
+        } else if (block.type === 'web_search_tool_result') {
+          items.push({ type: 'assistant_text', text: pastSearchResultText(block.content) });
         } else if (block.type === 'thinking' || block.type === 'redacted_thinking') {
           // Only reasoning this proxy signed goes back upstream; anything else is dropped.
           const payload = signer.verify(block.type === 'thinking' ? block.signature : block.data);
@@ -84,7 +89,7 @@ export function conversationItems(request: MessagesRequest, names: ToolNameMap, 
         } else {
           parts.push({ type: 'text', text: `Result of tool call ${block.tool_use_id}:` }, ...resultParts);
         }
-      } else if (block.type === 'thinking' || block.type === 'redacted_thinking' || block.type === 'tool_use') {
+      } else if (block.type === 'thinking' || block.type === 'redacted_thinking' || block.type === 'tool_use' || block.type === 'server_tool_use' || block.type === 'web_search_tool_result') {
         throw invalidRequest(`${at}: a ${message.role} message cannot hold a ${block.type} block`);
       } else {
         parts.push(userPart(block, at));

@@ -9,6 +9,8 @@ export interface UpstreamUsage {
   cacheWrite: number;
   output: number;
   reasoning: number;
+  /** Hosted web searches the answer ran (billed per call), when there were any. */
+  webSearches?: number;
 }
 
 export const noUsage: UpstreamUsage = { input: 0, cached: 0, cacheWrite: 0, output: 0, reasoning: 0 };
@@ -19,6 +21,7 @@ export function anthropicUsage(usage: UpstreamUsage): AnthropicUsage {
     output_tokens: usage.output,
     cache_creation_input_tokens: usage.cacheWrite,
     cache_read_input_tokens: usage.cached,
+    ...(usage.webSearches ? { server_tool_use: { web_search_requests: usage.webSearches } } : {}),
   };
 }
 

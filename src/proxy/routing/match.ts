@@ -1,6 +1,7 @@
 // Resolves a Claude model name to its route: exact names and aliases first, then patterns in
 // table order, then the default route.
 import { inputWindow } from './model-facts';
+import { canSearchTheWeb } from './web-search-support';
 import type { ReasoningEffort, RouteConfig, RouteTableConfig } from './table';
 
 export interface ResolvedRoute extends RouteConfig {
@@ -39,6 +40,13 @@ export class RouteTable {
   byName(name: string): ResolvedRoute | undefined {
     const route = this.config.routes.find((candidate) => candidate.name === name);
     return route ? resolve(route) : undefined;
+  }
+
+  /** The route that serves a request with the web search tool: the one asked for when it can
+   *  search, else the table's webSearchRoute; undefined when neither can. */
+  forWebSearch(route: ResolvedRoute): ResolvedRoute | undefined {
+    if (canSearchTheWeb(route)) return route;
+    return this.config.webSearchRoute === undefined ? undefined : this.byName(this.config.webSearchRoute);
   }
 
   /** Every exact Claude name served (names and aliases), for /v1/models and error messages. */

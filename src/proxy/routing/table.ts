@@ -2,6 +2,7 @@
 // One zod schema decides what a valid table is, for the JSON file (headless) and VS Code settings alike.
 import * as z from 'zod/mini';
 import '../../zod-english';
+import { canSearchTheWeb } from './web-search-support';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 
@@ -40,6 +41,10 @@ export const routeTableSchema = z.strictObject({
   routes: z.array(routeSchema).check(z.minLength(1)),
   /** Name of the route that serves any Claude model no entry matches. Absent: such names get 404. */
   defaultRoute: z.optional(z.string()),
+  /** Name of the route that serves a request with Anthropic's web search tool when the route it
+   *  asked for cannot search (Chat Completions, or a model without OpenAI's hosted web search).
+   *  Absent: such requests get a 400 naming this setting. */
+  webSearchRoute: z.optional(z.string()),
 }).check(z.superRefine((table, ctx) => {
   const seen = new Map<string, string>();
   table.routes.forEach((route, index) => {
@@ -62,6 +67,13 @@ export const routeTableSchema = z.strictObject({
   });
   if (table.defaultRoute !== undefined && !table.routes.some((route) => route.name === table.defaultRoute)) {
     ctx.addIssue({ code: 'custom', path: ['defaultRoute'], message: `no route is named "${table.defaultRoute}"` });
+  }
+  if (table.webSearchRoute !== undefined) {
+    const searching = table.routes.find((route) => route.name === table.webSearchRoute);
+    if (!searching) ctx.addIssue({ code: 'custom', path: ['webSearchRoute'], message: `no route is named "${table.webSearchRoute}"` });
+    else if (!canSearchTheWeb(searching)) {
+      ctx.addIssue({ code: 'custom', path: ['webSearchRoute'], message: `route "${searching.name}" cannot search the web: it needs "api": "responses" and a model with OpenAI's hosted web search (${searching.model}${searching.api === 'responses' ? ' has none' : ' is on Chat Completions'})` });
+    }
   }
 }));
 
@@ -102,6 +114,8 @@ export const defaultRouteTable: RouteTableInput = {
       maxOutputTokens: 8192,
     },
   ],
+  // Claude Code's WebSearch asks the model it runs on; haiku's route (Chat Completions) cannot search.
+  webSearchRoute: 'claude-sonnet-4-5',
 };
 
 /** Parses a table, throwing an Error whose message names each invalid setting. */

@@ -5,13 +5,14 @@
 import type { ServerResponse } from 'node:http';
 import type OpenAI from 'openai';
 import { ResponseAssembler } from '../anthropic/assembler';
-import { AnthropicError } from '../anthropic/errors';
+import { AnthropicError, invalidRequest } from '../anthropic/errors';
 import type { EventSink } from '../anthropic/events';
 import { randomMessageId } from '../anthropic/ids';
 import { MessageCollector } from '../anthropic/message-collector';
 import { callerIdentity, thinkingDisplay, type ThinkingDisplay } from '../anthropic/normalize';
 import { messagesRequest, type MessagesRequest } from '../anthropic/schema';
 import { SseWriter } from '../anthropic/sse-writer';
+import { webSearchSettings, type WebSearchSettings } from '../anthropic/web-search';
 import type { StreamedAnswer, Translation, UpstreamCall, WholeAnswer } from '../openai/api';
 import { prepareCall } from '../openai/apis';
 import { toAnthropicError, type ErrorContext } from '../openai/errors';
@@ -19,6 +20,7 @@ import type { KeepReasoning, RecallReasoning } from '../openai/reasoning-memory'
 import { ToolNameMap } from '../openai/tools';
 import { noUsage } from '../openai/usage';
 import type { ResolvedRoute } from '../routing/match';
+import { canSearchTheWeb } from '../routing/web-search-support';
 import { countInputTokens, estimateUsage } from '../tokens/count-tokens';
 import { loadOpenAISdk } from '../transport/client';
 import { isRetryable, withRetries } from '../transport/retry';
@@ -51,6 +53,8 @@ interface Accepted {
   /** Set when the proxy keeps the answer's encrypted reasoning (reasoning-memory.ts). */
   keepReasoning: KeepReasoning | undefined;
   names: ToolNameMap;
+  /** The request's web search tool, whose settings also shape the answer (max_uses, blocked_domains). */
+  webSearch: WebSearchSettings | undefined;
 }
 
 export async function handleMessages(raw: Buffer, response: ServerResponse, context: ProxyContext, record: RequestRecord, call: CallControl): Promise<void> {
@@ -65,6 +69,7 @@ export async function handleMessages(raw: Buffer, response: ServerResponse, cont
     signer: context.signer,
     keepReasoning: accepted.keepReasoning,
     clientToolName: (name) => accepted.names.client(name),
+    webSearch: accepted.webSearch,
     estimateUsage: (outputChars) => estimateUsage(reread(), outputChars),
   });
   const { answer } = accepted;
@@ -115,17 +120,19 @@ async function openUpstream(raw: Buffer, context: ProxyContext, record: RequestR
   const request = parseOrThrow(messagesRequest, body);
   record.claudeModel = request.model;
   record.stream = request.stream === true;
-  const primary = context.routes.find(request.model);
-  if (!primary) {
+  const asked = context.routes.find(request.model);
+  if (!asked) {
     throw new AnthropicError('not_found_error',
       `model: ${request.model} is not served by this proxy. Served: ${context.routes.servedNames().join(', ')} (and the families their patterns match)`);
   }
+  const webSearch = webSearchSettings(request);
+  const primary = webSearch ? searchingRoute(context, asked, request.model) : asked;
   const names = new ToolNameMap(request);
   const sdk = await loadOpenAISdk();
   const client = await context.upstream.get();
   let attempt: Attempt;
   try {
-    attempt = await openFirstAvailable(request, primary, names, client, sdk, context, record, call);
+    attempt = await openFirstAvailable(request, primary, names, client, sdk, context, record, call, webSearch !== undefined);
   } catch (error) {
     throw await failure(error, call, errorContextFor(context, attemptedRoute(context, record) ?? primary, () => request));
   }
@@ -139,7 +146,20 @@ async function openUpstream(raw: Buffer, context: ProxyContext, record: RequestR
     thinking: display,
     keepReasoning: keepsReasoning(attempt.route, display) ? keepReasoning(context, request) : undefined,
     names,
+    webSearch,
   };
+}
+
+/** The route that runs a request with the web search tool: the one asked for if it can search,
+ *  else the table's webSearchRoute. */
+function searchingRoute(context: ProxyContext, asked: ResolvedRoute, claudeModel: string): ResolvedRoute {
+  const route = context.routes.forWebSearch(asked);
+  if (!route) {
+    const where = asked.api === 'responses' ? `${asked.model} has no hosted web search` : `${asked.model} is on Chat Completions, which has no hosted web search`;
+    throw invalidRequest(`tools: the web_search tool cannot run on route "${asked.name}" (serving ${claudeModel}): ${where}. Set "webSearchRoute" in the route table (claudeProxy.webSearchRoute in VS Code) to a route with "api": "responses" whose model can search`);
+  }
+  if (route !== asked) context.logger.debug(`web search for ${claudeModel}: route ${route.name} (${route.model}) instead of ${asked.name}`);
+  return route;
 }
 
 /** Whether the proxy keeps the answer's encrypted reasoning: only the Responses API (store:
@@ -181,8 +201,11 @@ async function openFirstAvailable(
   context: ProxyContext,
   record: RequestRecord,
   call: CallControl,
+  searches: boolean,
 ): Promise<Attempt> {
-  const candidates = [primary, ...primary.fallbacks.map((name) => context.routes.byName(name)).filter((route) => route !== undefined)];
+  const fallbacks = primary.fallbacks.map((name) => context.routes.byName(name)).filter((route) => route !== undefined);
+  // A fallback that cannot search would answer from memory, which is what the tool is there to avoid.
+  const candidates = [primary, ...(searches ? fallbacks.filter(canSearchTheWeb) : fallbacks)];
   for (let index = 0; ; index++) {
     const route = candidates[index];
     record.routeName = route.name;

@@ -331,13 +331,15 @@ export class ProxyServer {
         inputWindow: route.inputWindow ?? null,
       })),
       defaultRoute: context.routes.config.defaultRoute ?? null,
+      webSearchRoute: context.routes.config.webSearchRoute ?? null,
     };
   }
 
   private logRequest(context: ProxyContext, record: RequestRecord): void {
     if (record.path === '/' || record.path === '/health') return;
     const route = record.openaiModel ? ` ${record.claudeModel} -> ${record.openaiModel} (${record.api}${record.stream ? ', stream' : ''})` : '';
-    const usage = record.usage ? ` in=${record.usage.input} cached=${record.usage.cached} out=${record.usage.output}` : '';
+    const searches = record.usage?.webSearches ? ` searches=${record.usage.webSearches}` : '';
+    const usage = record.usage ? ` in=${record.usage.input} cached=${record.usage.cached} out=${record.usage.output}${searches}` : '';
     const outcome = record.outcome ? ` [${record.outcome}]` : '';
     context.logger.info(`${record.method} ${record.path}${route} ${record.status} ${record.durationMs}ms${usage}${outcome}`);
   }

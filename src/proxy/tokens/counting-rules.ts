@@ -6,6 +6,7 @@
 // changes). Erring high is deliberate: an undercount makes Claude Code believe a conversation fits
 // the model's context window when it does not.
 import { declaredTools, toolReferenceText } from '../anthropic/deferred-tools';
+import { pastSearchResultText, pastSearchText } from '../anthropic/web-search';
 import type { ContentBlock, CountTokensRequest, DocumentBlock } from '../anthropic/schema';
 import { imageBlockTokens, pdfTokens, UNSEEN_DOCUMENT_TOKENS } from './media-tokens';
 import type { Steps } from './time-slices';
@@ -82,6 +83,10 @@ function* blockTokens(block: ContentBlock, toolNames: Map<string, string>, text:
     case 'redacted_thinking':
       // Opaque and usually dropped by the translation; if passed on, ~4 base64 chars per token.
       return Math.ceil(block.data.length / 4);
+    case 'server_tool_use':
+      return yield* text(pastSearchText(block.input));
+    case 'web_search_tool_result':
+      return yield* text(pastSearchResultText(block.content));
   }
 }
 

@@ -269,3 +269,11 @@ test('counts take turns and give the thread back while they count: timers and I/
   // One count at a time: the short one, asked second, waits for its turn instead of cutting in.
   assert.deepEqual(finished, ['long', 'short']);
 });
+
+test('past web search blocks count as the text the model reads of them', async () => {
+  const use = { type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: { query: 'node 24' } };
+  const result = { type: 'web_search_tool_result', tool_use_id: 'srvtoolu_1', content: [{ type: 'web_search_result', url: 'https://nodejs.org/', title: 'Node.js', encrypted_content: 'x' }] };
+  const counted = await countInputTokens(countTokensRequest.parse(request([{ role: 'user', content: 'hi' }, { role: 'assistant', content: [use, result] as any }])));
+  const expected = withMargin(3 + 4 + tokens('hi') + 4 + tokens('(Searched the web for: node 24)') + tokens('Web search results:\n- Node.js: https://nodejs.org/'));
+  assert.equal(counted, expected);
+});

@@ -5,18 +5,21 @@ import type {
   ResponseCreateParamsStreaming,
   ResponseFunctionCallOutputItemList,
   ResponseInputItem,
+  ResponseIncludable,
   ResponseInputMessageContentList,
   FunctionTool,
   ToolChoiceFunction,
 } from 'openai/resources/responses/responses';
 import { outputTokenLimit, reasoningEffort, systemText, thinkingDisplay } from '../../anthropic/normalize';
 import type { MessagesRequest } from '../../anthropic/schema';
+import { webSearchSettings, type WebSearchSettings } from '../../anthropic/web-search';
 import type { ResolvedRoute } from '../../routing/match';
 import { conversationItems, type UserPart } from '../conversation';
 import type { RecallReasoning } from '../reasoning-memory';
 import type { ReasoningSigner } from '../reasoning-signature';
 import { identityFields, jsonSchemaFormat, samplingFields, toolFields, type ToolShapes } from '../request';
 import type { ToolNameMap } from '../tools';
+import { maxToolCalls, searchEffort, searchToolChoice, SOURCES_INCLUDE, webSearchTool } from './web-search';
 
 export type ResponsesRequest = Omit<ResponseCreateParamsStreaming, 'stream'>;
 
@@ -56,14 +59,16 @@ export function toResponsesRequest(request: MessagesRequest, route: ResolvedRout
 
   const system = systemText(request.system);
   const format = jsonSchemaFormat(request);
+  const search = webSearchSettings(request);
   return {
     model: route.model,
     input,
     store: false,
     max_output_tokens: Math.max(MIN_OUTPUT_TOKENS, outputTokenLimit(request, route)),
     ...(system ? { instructions: system } : {}),
-    ...toolFields(request, names, RESPONSES_TOOLS),
-    ...reasoningFields(request, route),
+    ...(search ? searchingToolFields(request, names, search) : toolFields(request, names, RESPONSES_TOOLS)),
+    ...reasoningFields(request, route, search !== undefined),
+    ...includeFields(route, search !== undefined),
     ...samplingFields(request, route),
     ...(format ? { text: { format: { type: 'json_schema' as const, ...format } } } : {}),
     ...identityFields(request),
@@ -75,17 +80,33 @@ const RESPONSES_TOOLS: ToolShapes<FunctionTool, ToolChoiceFunction> = {
   named: (name) => ({ type: 'function', name }),
 };
 
-/** For a reasoning model: a summary only when the client will show it (it costs output tokens
- *  and time); the encrypted reasoning always: a thinking block's signature or the proxy's
- *  reasoning memory carries it into the next turn. */
-function reasoningFields(request: MessagesRequest, route: ResolvedRoute): Pick<ResponsesRequest, 'reasoning' | 'include'> {
-  if (!route.reasoning) return {};
-  const effort = reasoningEffort(request, route);
-  const summary = thinkingDisplay(request) === 'summarized';
+/** The client's functions with OpenAI's hosted web search beside them, and the search's limits. */
+function searchingToolFields(request: MessagesRequest, names: ToolNameMap, search: WebSearchSettings): Pick<ResponsesRequest, 'tools' | 'tool_choice' | 'parallel_tool_calls' | 'max_tool_calls'> {
+  const functions = toolFields(request, names, RESPONSES_TOOLS);
+  const choice = searchToolChoice(request, search, functions.tools !== undefined);
   return {
-    ...(summary || effort ? { reasoning: { ...(summary ? { summary: 'auto' as const } : {}), ...(effort ? { effort } : {}) } } : {}),
-    include: ['reasoning.encrypted_content'],
+    ...functions,
+    tools: [...(functions.tools ?? []), webSearchTool(search)],
+    ...(choice ? { tool_choice: choice } : {}),
+    ...maxToolCalls(search),
   };
+}
+
+/** For a reasoning model: a summary only when the client will show it (it costs output tokens
+ *  and time). A search never runs at an effort OpenAI refuses it at. */
+function reasoningFields(request: MessagesRequest, route: ResolvedRoute, searches: boolean): Pick<ResponsesRequest, 'reasoning'> {
+  if (!route.reasoning) return {};
+  const asked = reasoningEffort(request, route);
+  const effort = searches ? searchEffort(asked) : asked;
+  const summary = thinkingDisplay(request) === 'summarized';
+  return summary || effort ? { reasoning: { ...(summary ? { summary: 'auto' as const } : {}), ...(effort ? { effort } : {}) } } : {};
+}
+
+/** A reasoning model's encrypted reasoning always (a thinking block's signature or the proxy's
+ *  reasoning memory carries it into the next turn); a search's sources. */
+function includeFields(route: ResolvedRoute, searches: boolean): Pick<ResponsesRequest, 'include'> {
+  const include: ResponseIncludable[] = [...(route.reasoning ? ['reasoning.encrypted_content' as const] : []), ...(searches ? [SOURCES_INCLUDE] : [])];
+  return include.length > 0 ? { include } : {};
 }
 
 function inputContent(parts: UserPart[]): ResponseInputMessageContentList {

@@ -10,6 +10,7 @@ import type { OmittedEventMembers } from '../../transport/sse-events';
 import type { Translation } from '../api';
 import type { KeepReasoning } from '../reasoning-memory';
 import type { ReasoningPayload } from '../reasoning-signature';
+import { citedTitles, isUrlCitation, WebSearchAnswer } from './web-search-answer';
 import { anthropicUsage, noUsage, reportedOrEstimated, type UpstreamUsage } from '../usage';
 
 /** Stream events the translator does not use: their data is never parsed (sse-events.ts skips
@@ -19,6 +20,8 @@ export const UNUSED_RESPONSES_EVENTS: ReadonlySet<ResponseStreamEvent['type']> =
   'response.created', 'response.in_progress', 'response.queued',
   'response.content_part.added', 'response.content_part.done', 'response.output_text.done',
   'response.function_call_arguments.done', 'response.reasoning_summary_part.done', 'response.reasoning_summary_text.done',
+  // A search is read from its finished web_search_call item.
+  'response.web_search_call.in_progress', 'response.web_search_call.searching', 'response.web_search_call.completed',
 ]);
 
 /** The final events repeat the request's instructions and tools (100 KB and more for Claude
@@ -38,6 +41,9 @@ export async function translateResponsesStream(events: AsyncIterable<ResponseStr
   const reasoning = new Map<number, ReasoningState>();
   const argumentsSeen = new Set<number>();
   const held = t.keepReasoning && new HeldReasoning(t.keepReasoning);
+  const search = t.webSearch && new WebSearchAnswer(t.webSearch, assembler);
+  // The text received of each output_text part, kept only for what a citation quotes.
+  const citedParts = search && new Map<string, string>();
   let refused = false;
   for await (const event of events) {
     switch (event.type) {
@@ -69,7 +75,14 @@ export async function translateResponsesStream(events: AsyncIterable<ResponseStr
         assembler.thinking(event.delta);
         break;
       case 'response.output_text.delta':
+        if (citedParts) {
+          const part = `${event.item_id}:${event.content_index}`;
+          citedParts.set(part, (citedParts.get(part) ?? '') + event.delta);
+        }
         assembler.text(event.delta);
+        break;
+      case 'response.output_text.annotation.added':
+        if (search && isUrlCitation(event.annotation)) search.cited(event.annotation, citedParts?.get(`${event.item_id}:${event.content_index}`) ?? '');
         break;
       case 'response.refusal.delta':
         refused = true;
@@ -82,6 +95,8 @@ export async function translateResponsesStream(events: AsyncIterable<ResponseStr
       case 'response.output_item.done':
         if (event.item.type === 'reasoning') {
           closeReasoning(t, event.item, reasoning.get(event.output_index)?.summary, held);
+        } else if (event.item.type === 'web_search_call') {
+          search?.searched(event.item);
         } else if (event.item.type === 'function_call' && !argumentsSeen.has(event.output_index)) {
           assembler.toolArguments(event.item.arguments); // servers that send the arguments only whole
         }
@@ -89,7 +104,7 @@ export async function translateResponsesStream(events: AsyncIterable<ResponseStr
       case 'response.completed':
       case 'response.incomplete': {
         const reported = event.response.usage ? fromResponsesUsage(event.response.usage) : undefined;
-        return finish(t, event.response, refused, await reportedOrEstimated(reported, t.estimateUsage, assembler.receivedOutputChars));
+        return finish(t, event.response, refused, withSearches(await reportedOrEstimated(reported, t.estimateUsage, assembler.receivedOutputChars), search));
       }
       case 'response.failed':
         throw new UpstreamAnswerError(event.response.error?.message ?? 'The upstream response failed', event.response.error?.code);
@@ -101,7 +116,7 @@ export async function translateResponsesStream(events: AsyncIterable<ResponseStr
     if (assembler.stoppedBySequence) break;
   }
   if (assembler.stoppedBySequence) {
-    const estimated = await reportedOrEstimated(undefined, t.estimateUsage, assembler.receivedOutputChars);
+    const estimated = withSearches(await reportedOrEstimated(undefined, t.estimateUsage, assembler.receivedOutputChars), search);
     assembler.finish('end_turn', anthropicUsage(estimated));
     return estimated;
   }
@@ -118,6 +133,7 @@ export function translateResponse(response: Response, t: Translation): UpstreamU
   if (response.status === 'failed') throw new UpstreamAnswerError(response.error?.message ?? 'The upstream response failed', response.error?.code);
   let refused = false;
   const held = t.keepReasoning && new HeldReasoning(t.keepReasoning);
+  const search = t.webSearch && new WebSearchAnswer(t.webSearch, t.assembler, citedTitles(urlCitations(response)));
   for (const item of response.output ?? []) {
     if (item.type === 'reasoning') {
       const summary = item.summary.map((part) => part.text);
@@ -126,8 +142,10 @@ export function translateResponse(response: Response, t: Translation): UpstreamU
       closeReasoning(t, item, summary, held);
     } else if (item.type === 'message') {
       for (const part of item.content) {
-        if (part.type === 'output_text') t.assembler.text(part.text);
-        else if (part.type === 'refusal') {
+        if (part.type === 'output_text') {
+          t.assembler.text(part.text);
+          if (search) for (const annotation of part.annotations ?? []) if (isUrlCitation(annotation)) search.cited(annotation, part.text);
+        } else if (part.type === 'refusal') {
           refused = true;
           t.assembler.text(part.refusal);
         }
@@ -137,9 +155,23 @@ export function translateResponse(response: Response, t: Translation): UpstreamU
       held?.beforeCall(callId);
       t.assembler.toolStart(callId, t.clientToolName(item.name));
       t.assembler.toolArguments(item.arguments);
+    } else if (item.type === 'web_search_call') {
+      search?.searched(item);
     }
   }
-  return finish(t, response, refused);
+  return finish(t, response, refused, withSearches(usage, search));
+}
+
+function* urlCitations(response: Response) {
+  for (const item of response.output) {
+    if (item.type !== 'message') continue;
+    for (const part of item.content) if (part.type === 'output_text') yield* (part.annotations ?? []).filter(isUrlCitation);
+  }
+}
+
+/** The usage with the searches the answer reported (OpenAI's usage does not count them). */
+function withSearches(usage: UpstreamUsage, search: WebSearchAnswer | undefined): UpstreamUsage {
+  return search && search.requests > 0 ? { ...usage, webSearches: search.requests } : usage;
 }
 
 function closeReasoning(
