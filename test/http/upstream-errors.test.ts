@@ -101,6 +101,12 @@ test('context overflow -> "prompt is too long: N tokens > M maximum"', async () 
   h.fake.script({ kind: 'error', status: 400, body: { error: { message: 'Input tokens exceed the configured limit of 272000 tokens. Your messages resulted in 289650 tokens. Please reduce the length of the messages.', type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } } });
   const gpt5 = await errorOf(await post(h.url, '/v1/messages', body('claude-haiku-4-5')));
   assert.equal(gpt5.message, 'prompt is too long: 289650 tokens > 272000 maximum', 'the GPT-5 family\'s Chat Completions wording');
+
+  // llama.cpp's server (b11669): a number for code, its own type, N before M.
+  h.fake.script({ kind: 'error', status: 400, body: { error: { code: 400, message: 'request (2027 tokens) exceeds the available context size (512 tokens), try increasing it', type: 'exceed_context_size_error', n_prompt_tokens: 2027, n_ctx: 512 } } });
+  const llama = await errorOf(await post(h.url, '/v1/messages', body('claude-chat-classic')));
+  assert.equal(llama.status, 400);
+  assert.equal(llama.message, 'prompt is too long: 2027 tokens > 512 maximum', 'llama.cpp\'s wording');
 });
 
 test('context overflow without numbers (Responses API): N is the counted prompt, M the route\'s input window', async () => {

@@ -102,18 +102,20 @@ function retryAfterHeaders(headers: Headers | undefined): Record<string, string>
 
 function isContextOverflow(code: string | undefined, message: string): boolean {
   return code === 'context_length_exceeded'
-    || /maximum context length|context window|context_length_exceeded|too many tokens|prompt is too long/i.test(message);
+    || /maximum context length|context window|context_length_exceeded|too many tokens|prompt is too long|exceeds the available context size/i.test(message);
 }
 
 /** Claude Code recognises exactly this wording and compacts the conversation; when the compaction
  *  request itself is too long, it drops the oldest messages by N - M. OpenAI's Chat Completions
  *  message gives both numbers ("maximum context length is M tokens ... resulted in N tokens",
  *  "configured limit of M tokens. Your messages resulted in N tokens"); the Responses API's gives
- *  none, so N is counted and M is the route's input window. */
+ *  none, so N is counted and M is the route's input window. llama.cpp's server names N first:
+ *  "request (N tokens) exceeds the available context size (M tokens)". */
 async function contextOverflow(message: string, context: ErrorContext): Promise<AnthropicError> {
   const numbers = /(?:maximum context length is|configured limit of) (\d+) tokens.*?(?:resulted in|requested) (\d+) tokens/is.exec(message);
-  let limit = numbers ? Number(numbers[1]) : context.inputWindow;
-  let used = numbers ? Number(numbers[2]) : undefined;
+  const llamaNumbers = /\((\d+) tokens\) exceeds the available context size \((\d+) tokens\)/i.exec(message);
+  let limit = numbers ? Number(numbers[1]) : llamaNumbers ? Number(llamaNumbers[2]) : context.inputWindow;
+  let used = numbers ? Number(numbers[2]) : llamaNumbers ? Number(llamaNumbers[1]) : undefined;
   if (used === undefined && context.promptTokens) used = await context.promptTokens().catch(() => undefined);
   used ??= (limit ?? 0) + 1;
   limit ??= Math.max(0, used - 1);
