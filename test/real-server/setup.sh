@@ -71,11 +71,22 @@ EOF
 export APT_CONFIG="$WORK/apt/apt.conf"
 export DEBIAN_FRONTEND=noninteractive
 
+# Runs an apt-get step bounded in time; on failure says which step, and apt's own last error.
+apt_step() {
+  local seconds=$1 what=$2; shift 2
+  local output="$WORK/apt/step.log" status=0
+  timeout "$seconds" "$@" </dev/null >"$output" 2>&1 || status=$?
+  cat "$output" >&2
+  [ "$status" = 0 ] && return 0
+  [ "$status" = 124 ] && fail "cannot install llama-server: $what took over $seconds s"
+  fail "cannot install llama-server: $what failed: $(grep -m1 '^E:' "$output" || grep -m1 '^W:' "$output" || tail -1 "$output")"
+}
 log "reading Debian sid's package index from $MIRROR"
-timeout 600 apt-get update -qq </dev/null >&2 || fail "cannot install llama-server: apt-get update of Debian sid ($MIRROR) failed or took over 10 minutes"
+apt_step 600 "apt-get update of Debian sid ($MIRROR)" apt-get update -qq -o APT::Update::Error-Mode=any
 log "downloading ${PACKAGES[*]}"
-(cd "$WORK/debs" && timeout 900 apt-get download -qq "${PACKAGES[@]}" </dev/null >&2) \
-  || fail "cannot install llama-server: apt-get download from Debian sid failed or took over 15 minutes"
+cd "$WORK/debs"
+apt_step 900 "apt-get download from Debian sid" apt-get download -qq "${PACKAGES[@]}"
+cd - >/dev/null
 for deb in "$WORK"/debs/*.deb; do dpkg-deb -x "$deb" "$WORK/root"; done
 
 versions=$(cd "$WORK/debs" && ls *.deb)
