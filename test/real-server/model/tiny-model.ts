@@ -1,11 +1,12 @@
 // Writes the tiny llama-architecture GGUF the real-server tests run llama-server on, into the
-// cache folder; its name carries a hash of the files that make it, so a change makes a new one.
+// cache folder; its name carries a hash of the files that make it (GPT-2's vocabulary files
+// included), so a change makes a new one.
 //   node --import tsx test/real-server/model/tiny-model.ts [file]   writes it (default: the cache)
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gguf } from './gguf';
-import { loadVocabulary } from './vocabulary';
+import { gptEncoderFolder, loadVocabulary } from './vocabulary';
 import { EMBEDDING, FEED_FORWARD, ROPE_BASE, weights } from './weights';
 import { cacheRoot } from '../lib/paths';
 
@@ -48,6 +49,7 @@ export function tinyModel(): Buffer {
 export function tinyModelPath(): string {
   const hash = createHash('sha256');
   for (const source of SOURCES) hash.update(readFileSync(join(__dirname, source)));
+  for (const file of ['encoder.json', 'vocab.bpe']) hash.update(readFileSync(join(gptEncoderFolder(), file)));
   const path = join(cacheRoot(), `tiny-model-${hash.digest('hex').slice(0, 12)}.gguf`);
   if (!existsSync(path)) writeAtomically(path, tinyModel());
   return path;
