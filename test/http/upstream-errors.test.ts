@@ -75,6 +75,15 @@ test('a 500 whose body says the server is overloaded -> overloaded_error; a plai
   assert.equal(plain.status, 500);
 });
 
+test('a 500 saying the input is not supported (llama.cpp without a vision projector) -> 400 invalid_request_error, which Claude Code does not retry', async () => {
+  const unsupported = { error: { code: 500, message: 'image input is not supported - hint: if this is unexpected, you may need to provide the mmproj', type: 'server_error' } };
+  h.fake.script(...Array.from({ length: 3 }, () => ({ kind: 'error' as const, status: 500, body: unsupported })));
+  const error = await errorOf(await post(h.url, '/v1/messages', body()));
+  assert.equal(error.status, 400);
+  assert.equal(error.type, 'invalid_request_error');
+  assert.match(error.message, /cannot take this request: image input is not supported/);
+});
+
 test('a bad OpenAI key -> authentication_error that names the fix and never the key', async () => {
   const badKey = 'sk-wrong-key-abcdefghijklmnop';
   const proxy = new ProxyServer({ token: PROXY_TOKEN, openaiApiKey: badKey, openaiBaseUrl: h.fake.url, routes: testRoutes, port: 0 });

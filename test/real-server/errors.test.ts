@@ -1,5 +1,6 @@
 // llama-server's own errors, seen through the proxy as Anthropic errors: a request it refuses
-// (a tool schema it cannot turn into a grammar) and a prompt longer than its context. Skipped,
+// (a tool schema it cannot turn into a grammar), an image it cannot read (its 500) and a prompt
+// longer than its context. Skipped,
 // with the reason, where llama-server cannot be installed (test/real-server/setup.sh).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -50,6 +51,19 @@ for (const api of ['chat', 'responses'] as const) {
       assert.equal(error.status, 400);
       assert.equal(error.type, 'invalid_request_error');
       assert.match(error.message, /cannot resolve \$ref #\/definitions\/missing/);
+    });
+
+    test(`${how}: an image, which llama-server cannot read without a vision projector -> 400 invalid_request_error saying so`, async (t) => {
+      if (!server) { t.skip(unavailable); return; }
+      const pixel = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+      const response = await post({
+        model: ROUTES[api], max_tokens: 50, stream,
+        messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: pixel } }, { type: 'text', text: 'what is this?' }] }],
+      });
+      const error = await anthropicError(response);
+      assert.equal(error.status, 400);
+      assert.equal(error.type, 'invalid_request_error');
+      assert.match(error.message, /image input is not supported/);
     });
 
     test(`${how}: a prompt over llama-server's context -> "prompt is too long" with its numbers, for Claude Code to compact`, async (t) => {

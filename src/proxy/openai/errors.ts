@@ -49,6 +49,11 @@ export async function toAnthropicError(error: unknown, context: ErrorContext): P
   const upstreamMessage = body?.message ?? error.message;
   const code = error.code ?? body?.code ?? undefined;
   if (isContextOverflow(code, upstreamMessage)) return contextOverflow(upstreamMessage, context);
+  if (status === 500 && saysNotSupported(upstreamMessage)) {
+    // llama.cpp's server answers 500 for input it cannot take (an image without a vision
+    // projector): a 400, or Claude Code would retry what can never work.
+    return new AnthropicError('invalid_request_error', `${context.openaiModel} at ${context.baseURL} cannot take this request: ${upstreamMessage}`);
+  }
   if (status === 503 || status === 529 || (status >= 500 && saysOverloaded(code, upstreamMessage))) {
     return new AnthropicError('overloaded_error', `OpenAI is overloaded: ${upstreamMessage}`, { headers: retryAfterHeaders(failure.headers) });
   }
@@ -83,6 +88,11 @@ export async function toAnthropicError(error: unknown, context: ErrorContext): P
  *  ("The server is overloaded, please try again later."); Claude Code backs off on overloaded_error. */
 function saysOverloaded(code: string | undefined, message: string): boolean {
   return code === 'server_is_overloaded' || /\boverloaded\b/i.test(message);
+}
+
+/** "image input is not supported - hint: … you may need to provide the mmproj" (llama.cpp b11669). */
+function saysNotSupported(message: string): boolean {
+  return /\bis not supported\b/i.test(message);
 }
 
 /** Claude Code honours retry-after (seconds) and retry-after-ms; OpenAI may send only the latter,
