@@ -1,6 +1,6 @@
 // Runs the whole test suite with node:test: first the plain-Node tests (the unit tests in
-// test/proxy and test/usage, http, e2e, reliability, fake-openai, the extension's plain-Node
-// parts), then the tests in a real VS Code (code-server +
+// test/proxy and test/usage, http, e2e, reliability, fake-openai, real-server (which installs
+// llama-server on first use, or skips saying why), the extension's plain-Node parts), then the tests in a real VS Code (code-server +
 // Chromium, installed on first use by test/vscode/setup.sh). Test files are TypeScript, loaded
 // through tsx. Without filters (what CI runs) the type check (`npm run typecheck`), ESLint
 // (`npm run lint`) and the import-graph check (scripts/import-cycles.mjs: no cycles, no `vscode`

@@ -514,6 +514,14 @@ test('chat accepts on non-reasoning models what reasoning models refuse, and com
 
 // ---- strictness: Responses ----
 
+test('responses accepts input messages with or without type "message", as OpenAI does', async () => {
+  await withFake(async (_fake, client) => {
+    const input = [{ role: 'user', content: 'hi' }, { type: 'message', role: 'assistant', content: 'hello' }, { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'again' }] }];
+    const answer = await client.responses.create({ model: 'gpt-5', input } as never);
+    assert.equal((answer as any).status, 'completed');
+  });
+});
+
 type ResponsesBody = Record<string, unknown>;
 const call = (id: string) => ({ type: 'function_call', call_id: id, name: 'f', arguments: '{}' });
 const output = (id: string) => ({ type: 'function_call_output', call_id: id, output: 'ok' });

@@ -56,6 +56,10 @@ for (const captured of capturedRequests()) {
       assert.ok(!sent.includes('cache_control'), 'Anthropic-only fields are not sent');
       assert.deepEqual(upstreamToolNames(upstream[0].body), expectedToolNames(captured.body), 'the tools declared upstream');
       for (const name of loadedNames(captured.body)) assert.ok(sent.includes(`Tool ${name} is now loaded and can be called.`), `${name}: the reference reads as text`);
+      if (target.api === 'responses') {
+        const untyped = upstream[0].body.input.filter((item: any) => item.role !== undefined && item.type !== 'message');
+        assert.deepEqual(untyped, [], 'every input message says type "message" (llama.cpp refuses one without)');
+      }
     });
   }
 }

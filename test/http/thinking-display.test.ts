@@ -69,7 +69,7 @@ test('display "omitted": the signature carries the encrypted reasoning into the 
     messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: first.content }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: toolUse.id, content: 'file' }] }],
   }));
   const input = lastUpstream().input as any[];
-  assert.deepEqual(input.map((item) => item.type ?? item.role), ['user', 'reasoning', 'function_call', 'function_call_output']);
+  assert.deepEqual(input.map((item) => item.role ?? item.type), ['user', 'reasoning', 'function_call', 'function_call_output']);
   assert.equal(input[1].encrypted_content, 'enc-omitted-1');
 });
 
@@ -92,7 +92,7 @@ async function toolLoop(stream: boolean, firstUser: string, followUser: string) 
 for (const stream of [true, false]) {
   test(`thinking absent, ${stream ? 'streamed' : 'whole'}: the proxy keeps the encrypted reasoning and replays it before its function_call`, async () => {
     const input = await toolLoop(stream, 'user-a', 'user-a');
-    assert.deepEqual(input.map((item) => item.type ?? item.role), ['user', 'reasoning', 'function_call', 'function_call_output']);
+    assert.deepEqual(input.map((item) => item.role ?? item.type), ['user', 'reasoning', 'function_call', 'function_call_output']);
     assert.equal(input[1].encrypted_content, `enc-kept-${stream}`);
   });
 }

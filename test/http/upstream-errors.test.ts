@@ -75,6 +75,15 @@ test('a 500 whose body says the server is overloaded -> overloaded_error; a plai
   assert.equal(plain.status, 500);
 });
 
+test('a 500 saying the input is not supported (llama.cpp without a vision projector) -> 400 invalid_request_error, which Claude Code does not retry', async () => {
+  const unsupported = { error: { code: 500, message: 'image input is not supported - hint: if this is unexpected, you may need to provide the mmproj', type: 'server_error' } };
+  h.fake.script(...Array.from({ length: 3 }, () => ({ kind: 'error' as const, status: 500, body: unsupported })));
+  const error = await errorOf(await post(h.url, '/v1/messages', body()));
+  assert.equal(error.status, 400);
+  assert.equal(error.type, 'invalid_request_error');
+  assert.match(error.message, /cannot take this request: image input is not supported/);
+});
+
 test('a bad OpenAI key -> authentication_error that names the fix and never the key', async () => {
   const badKey = 'sk-wrong-key-abcdefghijklmnop';
   const proxy = new ProxyServer({ token: PROXY_TOKEN, openaiApiKey: badKey, openaiBaseUrl: h.fake.url, routes: testRoutes, port: 0 });
@@ -101,6 +110,12 @@ test('context overflow -> "prompt is too long: N tokens > M maximum"', async () 
   h.fake.script({ kind: 'error', status: 400, body: { error: { message: 'Input tokens exceed the configured limit of 272000 tokens. Your messages resulted in 289650 tokens. Please reduce the length of the messages.', type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } } });
   const gpt5 = await errorOf(await post(h.url, '/v1/messages', body('claude-haiku-4-5')));
   assert.equal(gpt5.message, 'prompt is too long: 289650 tokens > 272000 maximum', 'the GPT-5 family\'s Chat Completions wording');
+
+  // llama.cpp's server (b11669): a number for code, its own type, N before M.
+  h.fake.script({ kind: 'error', status: 400, body: { error: { code: 400, message: 'request (2027 tokens) exceeds the available context size (512 tokens), try increasing it', type: 'exceed_context_size_error', n_prompt_tokens: 2027, n_ctx: 512 } } });
+  const llama = await errorOf(await post(h.url, '/v1/messages', body('claude-chat-classic')));
+  assert.equal(llama.status, 400);
+  assert.equal(llama.message, 'prompt is too long: 2027 tokens > 512 maximum', 'llama.cpp\'s wording');
 });
 
 test('context overflow without numbers (Responses API): N is the counted prompt, M the route\'s input window', async () => {

@@ -49,6 +49,11 @@ export async function toAnthropicError(error: unknown, context: ErrorContext): P
   const upstreamMessage = body?.message ?? error.message;
   const code = error.code ?? body?.code ?? undefined;
   if (isContextOverflow(code, upstreamMessage)) return contextOverflow(upstreamMessage, context);
+  if (status === 500 && saysNotSupported(upstreamMessage)) {
+    // llama.cpp's server answers 500 for input it cannot take (an image without a vision
+    // projector): a 400, or Claude Code would retry what can never work.
+    return new AnthropicError('invalid_request_error', `${context.openaiModel} at ${context.baseURL} cannot take this request: ${upstreamMessage}`);
+  }
   if (status === 503 || status === 529 || (status >= 500 && saysOverloaded(code, upstreamMessage))) {
     return new AnthropicError('overloaded_error', `OpenAI is overloaded: ${upstreamMessage}`, { headers: retryAfterHeaders(failure.headers) });
   }
@@ -85,6 +90,11 @@ function saysOverloaded(code: string | undefined, message: string): boolean {
   return code === 'server_is_overloaded' || /\boverloaded\b/i.test(message);
 }
 
+/** "image input is not supported - hint: … you may need to provide the mmproj" (llama.cpp b11669). */
+function saysNotSupported(message: string): boolean {
+  return /\bis not supported\b/i.test(message);
+}
+
 /** Claude Code honours retry-after (seconds) and retry-after-ms; OpenAI may send only the latter,
  *  so it is also given in whole seconds, rounded up. */
 function retryAfterHeaders(headers: Headers | undefined): Record<string, string> {
@@ -102,18 +112,20 @@ function retryAfterHeaders(headers: Headers | undefined): Record<string, string>
 
 function isContextOverflow(code: string | undefined, message: string): boolean {
   return code === 'context_length_exceeded'
-    || /maximum context length|context window|context_length_exceeded|too many tokens|prompt is too long/i.test(message);
+    || /maximum context length|context window|context_length_exceeded|too many tokens|prompt is too long|exceeds the available context size/i.test(message);
 }
 
 /** Claude Code recognises exactly this wording and compacts the conversation; when the compaction
  *  request itself is too long, it drops the oldest messages by N - M. OpenAI's Chat Completions
  *  message gives both numbers ("maximum context length is M tokens ... resulted in N tokens",
  *  "configured limit of M tokens. Your messages resulted in N tokens"); the Responses API's gives
- *  none, so N is counted and M is the route's input window. */
+ *  none, so N is counted and M is the route's input window. llama.cpp's server names N first:
+ *  "request (N tokens) exceeds the available context size (M tokens)". */
 async function contextOverflow(message: string, context: ErrorContext): Promise<AnthropicError> {
   const numbers = /(?:maximum context length is|configured limit of) (\d+) tokens.*?(?:resulted in|requested) (\d+) tokens/is.exec(message);
-  let limit = numbers ? Number(numbers[1]) : context.inputWindow;
-  let used = numbers ? Number(numbers[2]) : undefined;
+  const llamaNumbers = /\((\d+) tokens\) exceeds the available context size \((\d+) tokens\)/i.exec(message);
+  let limit = numbers ? Number(numbers[1]) : llamaNumbers ? Number(llamaNumbers[2]) : context.inputWindow;
+  let used = numbers ? Number(numbers[2]) : llamaNumbers ? Number(llamaNumbers[1]) : undefined;
   if (used === undefined && context.promptTokens) used = await context.promptTokens().catch(() => undefined);
   used ??= (limit ?? 0) + 1;
   limit ??= Math.max(0, used - 1);

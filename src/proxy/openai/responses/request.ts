@@ -30,14 +30,16 @@ export function toResponsesRequest(request: MessagesRequest, route: ResolvedRout
   const input: ResponseInputItem[] = [];
   for (const item of conversationItems(request, names, signer, route, recall)) {
     switch (item.type) {
+      // `type: 'message'` on every message: OpenAI infers it from `role`, but llama.cpp's
+      // server rejects a message without it (400 "Cannot determine type of 'item'").
       case 'system':
-        input.push({ role: 'system', content: item.text });
+        input.push({ type: 'message', role: 'system', content: item.text });
         break;
       case 'user':
-        input.push({ role: 'user', content: inputContent(item.parts) });
+        input.push({ type: 'message', role: 'user', content: inputContent(item.parts) });
         break;
       case 'assistant_text':
-        input.push({ role: 'assistant', content: item.text });
+        input.push({ type: 'message', role: 'assistant', content: item.text });
         break;
       case 'reasoning':
         if (!route.reasoning || item.payload.encrypted === undefined) break;

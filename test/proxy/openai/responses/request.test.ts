@@ -33,8 +33,20 @@ test('reasoning the proxy kept for a tool call goes back just before that call',
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_a', content: 'a' }, { type: 'tool_result', tool_use_id: 'call_b', content: 'b' }] },
     ],
   }), undefined, (callId) => (callId === 'call_a' ? [kept] : undefined));
-  assert.deepEqual((body.input as any[]).map((item) => item.type ?? item.role), ['user', 'assistant', 'reasoning', 'function_call', 'function_call', 'function_call_output', 'function_call_output']);
+  assert.deepEqual((body.input as any[]).map((item) => item.role ?? item.type), ['user', 'assistant', 'reasoning', 'function_call', 'function_call', 'function_call_output', 'function_call_output']);
   assert.deepEqual((body.input as any[])[2], { type: 'reasoning', summary: [], encrypted_content: 'ENC-K' });
+});
+
+test('every input message says type "message": llama.cpp needs it, OpenAI takes it', () => {
+  const body = responses(request({
+    messages: [
+      { role: 'user', content: 'q' },
+      { role: 'assistant', content: 'a' },
+      { role: 'user', content: [{ type: 'text', text: 'next' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } }] },
+    ],
+  }));
+  const messages = (body.input as any[]).filter((item) => item.role !== undefined);
+  assert.deepEqual(messages.map((item) => `${item.type} ${item.role}`), ['message user', 'message assistant', 'message user']);
 });
 
 test('tool calls and outputs share call ids; images in tool results stay in the output', () => {
@@ -46,8 +58,8 @@ test('tool calls and outputs share call ids; images in tool results stay in the 
     ],
   }));
   assert.deepEqual(body.input, [
-    { role: 'user', content: [{ type: 'input_text', text: 'look' }] },
-    { role: 'assistant', content: 'ok' },
+    { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'look' }] },
+    { type: 'message', role: 'assistant', content: 'ok' },
     { type: 'function_call', call_id: 'toolu_9', name: 'Read', arguments: '{"p":1}' },
     { type: 'function_call_output', call_id: 'toolu_9', output: [{ type: 'input_text', text: 'img:' }, { type: 'input_image', image_url: 'data:image/png;base64,AAAA', detail: 'auto' }] },
   ]);
