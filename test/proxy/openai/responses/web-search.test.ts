@@ -61,8 +61,8 @@ test('past search blocks in history reach the model as assistant text', () => {
     ] as any,
   }));
   assert.deepEqual((body.input as any[]).slice(1, 4), [
-    { role: 'assistant', content: '(Searched the web for: node 24 release)' },
-    { role: 'assistant', content: 'Web search results:\n- Node.js 24.0.0: https://nodejs.org/en/blog/release/v24.0.0' },
-    { role: 'assistant', content: 'Node 24 came out in May 2025.' },
+    { type: 'message', role: 'assistant', content: '(Searched the web for: node 24 release)' },
+    { type: 'message', role: 'assistant', content: 'Web search results:\n- Node.js 24.0.0: https://nodejs.org/en/blog/release/v24.0.0' },
+    { type: 'message', role: 'assistant', content: 'Node 24 came out in May 2025.' },
   ]);
 });
