@@ -3,8 +3,8 @@
 // free port. Every wait is bounded.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freeLoopbackPort } from '../../vscode/lib/ports';
 import { llamaHome } from './paths';
 
 const SETUP = join(__dirname, '..', 'setup.sh');
@@ -41,7 +41,7 @@ export interface LlamaServerOptions {
 export async function startLlamaServer(home: string, options: LlamaServerOptions): Promise<LlamaServer> {
   const libs = join(home, 'root', 'usr', 'lib', 'x86_64-linux-gnu');
   const backends = join(libs, 'ggml', readdirSync(join(libs, 'ggml'))[0]);
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const child = spawn(join(libs, 'ld-linux-x86-64.so.2'), [
     '--library-path', `${libs}:${join(libs, 'llama')}`, join(home, 'root', 'usr', 'bin', 'llama-server'),
     '--model', options.model, '--host', '127.0.0.1', '--port', String(port), '--api-key', options.apiKey,
@@ -70,17 +70,6 @@ async function waitForHealth(url: string, child: ChildProcess, log: () => string
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`llama-server was not healthy within ${HEALTH_TIMEOUT_MS} ms:\n${log()}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** SIGTERM to the process group, SIGKILL after 5 s. */
