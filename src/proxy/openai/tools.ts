@@ -39,13 +39,20 @@ function shortenName(name: string): string {
 }
 
 /** Claude Code's schemas use JSON Schema 2020-12. Non-strict OpenAI function calling accepts
- *  most keywords; it insists on an object at the top and rejects combinators there. */
+ *  most keywords; it insists on an object at the top and rejects combinators there. A schema the
+ *  request parser reuses (server/repeated-parts.ts, frozen) gives the same parameters each time,
+ *  so that the upstream body's bytes for it are found again at once (json-body.ts). */
 export function functionParameters(schema: AnthropicTool['input_schema']): Record<string, unknown> {
+  const known = schema && Object.isFrozen(schema) ? parametersOfReused.get(schema) : undefined;
+  if (known) return known;
   const { $schema: _dialect, anyOf: _anyOf, oneOf: _oneOf, allOf: _allOf, not: _not, enum: _enum, ...rest } = schema ?? {};
   const parameters: Record<string, unknown> = { ...rest, type: 'object' };
   if (parameters.properties === undefined || parameters.properties === null) parameters.properties = {};
+  if (schema && Object.isFrozen(schema)) parametersOfReused.set(schema, Object.freeze(parameters));
   return parameters;
 }
+
+const parametersOfReused = new WeakMap<object, Record<string, unknown>>();
 
 /** Anthropic server tools (web_search_…, bash_…, text_editor_…) have a `type` and no schema; an
  *  OpenAI model cannot run them, so only client tools are sent. */

@@ -6,6 +6,7 @@ import type { RouteTable } from '../routing/match';
 import type { UpstreamClient } from '../transport/client';
 import type { RetryPolicy } from '../transport/retry';
 import type { Logger } from './logger';
+import type { RepeatedPartsParser } from './repeated-parts';
 
 export interface ProxyContext {
   routes: RouteTable;
@@ -13,6 +14,8 @@ export interface ProxyContext {
   signer: ReasoningSigner;
   /** Encrypted reasoning no thinking block carried, for the next turn's tool calls. */
   reasoningMemory: ReasoningMemory;
+  /** Parses request bodies, reusing the tools and system prompt earlier requests sent. */
+  requestParser: RepeatedPartsParser;
   logger: Logger;
   /** Removes the OpenAI key and the proxy token (whole or masked) from text bound for a client:
    *  upstream error messages are passed on, and an upstream may quote the key in them. */

@@ -2,11 +2,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AnthropicError } from '../anthropic/errors';
 
-/** Reads and parses a JSON body. */
-export function readJsonBody(request: IncomingMessage, limitBytes: number): Promise<unknown> {
-  return readBody(request, limitBytes).then(parseJson);
-}
-
 /** Reads a whole body. Plain 'data' / 'end' listeners rather than `for await`: the stream's async
  *  iterator costs promises per chunk, and a 100 KB Claude Code body arrives in several chunks. */
 export function readBody(request: IncomingMessage, limitBytes: number): Promise<Buffer> {

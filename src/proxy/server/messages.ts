@@ -60,7 +60,7 @@ interface Accepted {
 export async function handleMessages(raw: Buffer, response: ServerResponse, context: ProxyContext, record: RequestRecord, call: CallControl): Promise<void> {
   const capture = captureCollector(context.captureBodies);
   const accepted = await openUpstream(raw, context, record, call, capture !== undefined);
-  const reread = () => parseOrThrow(messagesRequest, parseJson(raw));
+  const reread = () => context.requestParser.parse(raw, messagesRequest);
   const errorContext = errorContextFor(context, accepted.route, reread);
   const translation = (sink: EventSink): Translation => ({
     assembler: new ResponseAssembler(sink, {
@@ -116,8 +116,9 @@ export async function handleMessages(raw: Buffer, response: ServerResponse, cont
 /** Validates the request, routes it and opens the upstream call (retries and fallbacks
  *  included). The parsed request is local to this step. */
 async function openUpstream(raw: Buffer, context: ProxyContext, record: RequestRecord, call: CallControl, captureBodies: boolean): Promise<Accepted> {
-  const body = parseJson(raw);
-  const request = parseOrThrow(messagesRequest, body);
+  // The dashboard shows the body as sent: parsed whole, without reused parts.
+  const body = captureBodies ? parseJson(raw) : undefined;
+  const request = body === undefined ? context.requestParser.parse(raw, messagesRequest) : parseOrThrow(messagesRequest, body);
   record.claudeModel = request.model;
   record.stream = request.stream === true;
   const asked = context.routes.find(request.model);

@@ -16,12 +16,12 @@ import { defaultRetryPolicy, type RetryPolicy } from '../transport/retry';
 import { TokenCheck } from './auth';
 import { CallControl } from './call-control';
 import type { ProxyContext, RequestRecord } from './context';
-import { readBody, readJsonBody, sendError, sendJson } from './http-io';
+import { readBody, sendError, sendJson } from './http-io';
 import { redact, redactingLogger, silentLogger, type Logger } from './logger';
 import { handleMessages } from './messages';
 import { modelList } from './model-list';
+import { RepeatedPartsParser } from './repeated-parts';
 import { RequestGuard } from './request-guard';
-import { parseOrThrow } from './validation';
 
 export interface ProxyOptions {
   /** The token clients must present (x-api-key or Authorization: Bearer). */
@@ -198,6 +198,7 @@ export class ProxyServer {
       signer: new ReasoningSigner(reasoningKey),
       // Kept while the upstream stays: its encrypted reasoning is only valid for the same key.
       reasoningMemory: same && previous ? previous.reasoningMemory : new ReasoningMemory(),
+      requestParser: previous?.requestParser ?? new RepeatedPartsParser(),
       logger: redactingLogger(options.logger ?? silentLogger, () => [this.options.openaiApiKey, this.options.token]),
       redact: (text) => redact(text, [this.options.openaiApiKey, this.options.token]),
       retryPolicy: options.retryPolicy ?? defaultRetryPolicy,
@@ -310,7 +311,7 @@ export class ProxyServer {
     if (path === '/v1/messages' && method === 'POST') {
       await handleMessages(await readBody(request, maxBody), response, context, record, call);
     } else if (path === '/v1/messages/count_tokens' && method === 'POST') {
-      const body = parseOrThrow(countTokensRequest, await readJsonBody(request, maxBody));
+      const body = context.requestParser.parse(await readBody(request, maxBody), countTokensRequest);
       record.claudeModel = body.model;
       sendJson(response, 200, { input_tokens: await countInputTokens(body) });
     } else if (path === '/v1/models' && method === 'GET') {

@@ -4,10 +4,13 @@ import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { AnthropicError } from '../../../src/proxy/anthropic/errors';
 import { randomMessageId, randomToolId } from '../../../src/proxy/anthropic/ids';
-import { readBody, readJsonBody } from '../../../src/proxy/server/http-io';
+import { parseJson, readBody } from '../../../src/proxy/server/http-io';
 import { collectGarbage } from '../../helpers/gc';
 
-/** A request body as a stream of chunks, with the headers readJsonBody looks at. */
+/** What the proxy does with a count_tokens or messages body: read it whole, then parse it. */
+const readJsonBody = (request: IncomingMessage, limitBytes: number) => readBody(request, limitBytes).then(parseJson);
+
+/** A request body as a stream of chunks, with the headers readBody looks at. */
 function body(chunks: (string | Buffer)[], headers: Record<string, string> = {}): IncomingMessage {
   const stream = new Readable({ read() {} });
   for (const chunk of chunks) stream.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
