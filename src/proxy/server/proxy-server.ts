@@ -311,9 +311,13 @@ export class ProxyServer {
     if (path === '/v1/messages' && method === 'POST') {
       await handleMessages(await readBody(request, maxBody), response, context, record, call);
     } else if (path === '/v1/messages/count_tokens' && method === 'POST') {
-      const body = context.requestParser.parse(await readBody(request, maxBody), countTokensRequest);
-      record.claudeModel = body.model;
-      sendJson(response, 200, { input_tokens: await countInputTokens(body) });
+      const raw = await readBody(request, maxBody);
+      const tokens = await countInputTokens(() => {
+        const body = context.requestParser.parse(raw, countTokensRequest);
+        record.claudeModel = body.model;
+        return body;
+      });
+      sendJson(response, 200, { input_tokens: tokens });
     } else if (path === '/v1/models' && method === 'GET') {
       sendJson(response, 200, modelList(context.routes));
     } else {

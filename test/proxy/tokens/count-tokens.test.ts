@@ -152,6 +152,20 @@ test('every captured Claude Code request counts to at least its raw text, and to
   }
 });
 
+test('a body given as a parse function is parsed on its turn, after the counts before it, and its parse error reaches the caller', async () => {
+  const body = fixtures.find((f) => f.name.startsWith('05-'))!.body;
+  const count = createInputTokenCounter();
+  await count(request([{ role: 'user', content: 'hi' }])); // loads its tokenizer
+  const events: string[] = [];
+  const first = count(body).then((n) => { events.push('first counted'); return n; });
+  const second = count(() => { events.push('second parsed'); return body; });
+  const invalid = count(() => { throw new Error('messages: expected array'); });
+  assert.deepEqual(events, [], 'nothing parsed on arrival');
+  assert.equal(await second, await first);
+  assert.deepEqual(events, ['first counted', 'second parsed']);
+  await assert.rejects(invalid, /messages: expected array/);
+});
+
 test('timing: one 38 KB count_tokens request and a burst of 13 (printed, not asserted)', async () => {
   const body = fixtures.find((f) => f.name.startsWith('05-'))!.body;
   await countInputTokens(body); // loads the tokenizer
