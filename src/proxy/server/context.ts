@@ -34,6 +34,8 @@ export interface RequestRecord {
   claudeModel?: string;
   /** The route that served (or last tried) the request: a fallback when the first one failed. */
   routeName?: string;
+  /** The provider of that route (routing/providers.ts). */
+  provider?: string;
   openaiModel?: string;
   api?: 'chat' | 'responses';
   stream?: boolean;

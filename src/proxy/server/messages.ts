@@ -209,6 +209,7 @@ async function openFirstAvailable(
   for (let index = 0; ; index++) {
     const route = candidates[index];
     record.routeName = route.name;
+    record.provider = route.provider;
     record.openaiModel = route.model;
     record.api = route.api;
     // Each route gets a fresh signal: the one before it may have been ended by the idle watchdog.

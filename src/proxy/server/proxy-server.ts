@@ -26,8 +26,12 @@ import { parseOrThrow } from './validation';
 export interface ProxyOptions {
   /** The token clients must present (x-api-key or Authorization: Bearer). */
   token: string;
+  /** The key of the provider named "openai" (when providerKeys has none for it). */
   openaiApiKey: string | undefined;
+  /** The base URL of a provider of kind openai that names none (default https://api.openai.com/v1). */
   openaiBaseUrl?: string;
+  /** Each provider's key, by provider name; wins over openaiApiKey. */
+  providerKeys?: Readonly<Record<string, string | undefined>>;
   routes: RouteTableInput;
   host?: string;
   /** 0 picks a free port. */
