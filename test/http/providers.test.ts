@@ -155,6 +155,13 @@ test('a new key for one provider replaces its client only: the other provider ke
   }
 });
 
+test('/v1/models names each model\'s provider (Claude Code\'s /model shows it)', async () => {
+  const { data } = await h.anthropic.models.list() as any;
+  const haiku = data.find((entry: any) => entry.id === 'claude-haiku-4-5');
+  assert.equal(haiku.display_name, 'Haiku 4.5 → gpt-4.1-mini (local)');
+  assert.match(haiku.description, /^gpt-4\.1-mini on provider "local" via the Chat Completions API/);
+});
+
 test('/health lists every provider, whether it needs a key and has one, never a key', async () => {
   const response = await fetch(`${h.url}/health`);
   const text = await response.text();
