@@ -162,6 +162,12 @@ test('/v1/models names each model\'s provider (Claude Code\'s /model shows it)',
   assert.match(haiku.description, /^gpt-4\.1-mini on provider "local" via the Chat Completions API/);
 });
 
+test('the web search tool on a route of a compatible provider, with no webSearchRoute: a 400 saying the provider has no hosted search', async () => {
+  const response = await post(h.url, '/v1/messages', { ...ask('claude-local-thinker'), tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 2 }] });
+  assert.equal(response.status, 400);
+  assert.match((await response.json() as any).error.message, /route "claude-local-thinker" .*: provider "local" is an OpenAI-compatible server, which has no hosted web search/);
+});
+
 test('/health lists every provider, whether it needs a key and has one, never a key', async () => {
   const response = await fetch(`${h.url}/health`);
   const text = await response.text();
