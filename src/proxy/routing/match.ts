@@ -1,10 +1,13 @@
 // Resolves a Claude model name to its route: exact names and aliases first, then patterns in
 // table order, then the default route.
 import { inputWindow } from './model-facts';
+import { DEFAULT_PROVIDER_NAME, hostsWebSearch, type ProviderConfig } from './providers';
 import { canSearchTheWeb } from './web-search-support';
 import type { ReasoningEffort, RouteConfig, RouteTableConfig } from './table';
 
 export interface ResolvedRoute extends RouteConfig {
+  /** The name of the provider that serves it (the table's first when the route names none). */
+  provider: string;
   /** True when the model rejects sampling parameters and takes a reasoning effort. */
   reasoning: boolean;
   /** The prompt tokens the upstream accepts; undefined for a model whose window is unknown. */
@@ -17,7 +20,7 @@ export class RouteTable {
   private readonly fallback: ResolvedRoute | undefined;
 
   constructor(readonly config: RouteTableConfig) {
-    const resolved = config.routes.map(resolve);
+    const resolved = this.routes();
     for (const route of resolved) {
       for (const name of [route.name, ...route.aliases]) this.exact.set(name.toLowerCase(), route);
     }
@@ -39,13 +42,30 @@ export class RouteTable {
   /** A route by its name (fallbacks refer to routes by name). */
   byName(name: string): ResolvedRoute | undefined {
     const route = this.config.routes.find((candidate) => candidate.name === name);
-    return route ? resolve(route) : undefined;
+    return route ? this.resolve(route) : undefined;
+  }
+
+  /** A provider by its name (every route's provider exists: the table was checked). */
+  provider(name: string): ProviderConfig | undefined {
+    return this.config.providers.find((provider) => provider.name === name);
+  }
+
+  /** Whether log lines name each request's provider: not for today's single default one. */
+  namesProviders(): boolean {
+    const providers = this.config.providers;
+    return providers.length > 1 || providers[0].name !== DEFAULT_PROVIDER_NAME;
+  }
+
+  /** Whether the route can run OpenAI's hosted web search: its API and model, and its provider. */
+  canSearch(route: ResolvedRoute): boolean {
+    const provider = this.provider(route.provider);
+    return canSearchTheWeb(route) && provider !== undefined && hostsWebSearch(provider);
   }
 
   /** The route that serves a request with the web search tool: the one asked for when it can
    *  search, else the table's webSearchRoute; undefined when neither can. */
   forWebSearch(route: ResolvedRoute): ResolvedRoute | undefined {
-    if (canSearchTheWeb(route)) return route;
+    if (this.canSearch(route)) return route;
     return this.config.webSearchRoute === undefined ? undefined : this.byName(this.config.webSearchRoute);
   }
 
@@ -55,12 +75,13 @@ export class RouteTable {
   }
 
   routes(): ResolvedRoute[] {
-    return this.config.routes.map(resolve);
+    return this.config.routes.map((route) => this.resolve(route));
   }
-}
 
-function resolve(route: RouteConfig): ResolvedRoute {
-  return { ...route, reasoning: route.reasoning ?? isReasoningModel(route.model), inputWindow: inputWindow(route) };
+  private resolve(route: RouteConfig): ResolvedRoute {
+    // A route that names no provider is on the table's first (the table checked that it exists).
+    return { ...route, provider: route.provider ?? this.config.providers[0].name, reasoning: route.reasoning ?? isReasoningModel(route.model), inputWindow: inputWindow(route) };
+  }
 }
 
 /** OpenAI's reasoning families (gpt-5*, o1/o3/o4*, *codex*) reject temperature, top_p and stop. */

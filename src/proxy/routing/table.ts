@@ -1,7 +1,8 @@
-// The route table: which OpenAI model and API serves each Claude model name.
+// The route table: which upstream model, API and provider serve each Claude model name.
 // One zod schema decides what a valid table is, for the JSON file (headless) and VS Code settings alike.
 import * as z from 'zod/mini';
 import '../../zod-english';
+import { checkProviders, DEFAULT_PROVIDERS, providerSchema } from './providers';
 import { canSearchTheWeb } from './web-search-support';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
@@ -16,8 +17,10 @@ export const routeSchema = z.strictObject({
   aliases: z._default(z.array(nonEmpty()), []),
   /** Glob patterns ("*" matches anything), e.g. "claude-sonnet-*". Tried after every exact name. */
   patterns: z._default(z.array(nonEmpty()), []),
-  /** The OpenAI model to call. */
+  /** The model to call (an Azure deployment's name on an azure provider). */
   model: nonEmpty(),
+  /** The provider (providers.ts) that serves it; absent: the table's first provider. */
+  provider: z.optional(nonEmpty()),
   api: z._default(z.enum(['chat', 'responses']), 'chat'),
   /** Upper bound for max_tokens; the client's request is capped to it. */
   maxOutputTokens: z._default(z.number().check(z.int(), z.positive()), 8192),
@@ -33,11 +36,13 @@ export const routeSchema = z.strictObject({
    *  OpenAI-compatible servers do not, and a document sent to them is answered with a clear 400. */
   files: z._default(z.boolean(), true),
   /** Names of other routes tried, in order, when this one fails with 429, 5xx or a timeout
-   *  before anything was sent to the client. */
+   *  before anything was sent to the client. They may be on other providers. */
   fallbacks: z._default(z.array(nonEmpty()), []),
 });
 
 export const routeTableSchema = z.strictObject({
+  /** The upstreams; default: one OpenAI provider, as before providers existed. */
+  providers: z._default(z.array(providerSchema).check(z.minLength(1)), DEFAULT_PROVIDERS),
   routes: z.array(routeSchema).check(z.minLength(1)),
   /** Name of the route that serves any Claude model no entry matches. Absent: such names get 404. */
   defaultRoute: z.optional(z.string()),
@@ -75,6 +80,7 @@ export const routeTableSchema = z.strictObject({
       ctx.addIssue({ code: 'custom', path: ['webSearchRoute'], message: `route "${searching.name}" cannot search the web: it needs "api": "responses" and a model with OpenAI's hosted web search (${searching.model}${searching.api === 'responses' ? ' has none' : ' is on Chat Completions'})` });
     }
   }
+  checkProviders(table, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
 }));
 
 export type RouteConfig = z.infer<typeof routeSchema>;

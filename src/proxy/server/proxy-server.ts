@@ -9,9 +9,10 @@ import { countTokensRequest } from '../anthropic/schema';
 import { ReasoningMemory } from '../openai/reasoning-memory';
 import { ReasoningSigner } from '../openai/reasoning-signature';
 import { RouteTable } from '../routing/match';
+import { DEFAULT_PROVIDER_NAME, type ProviderKind } from '../routing/providers';
 import { parseRouteTable, type RouteTableInput } from '../routing/table';
 import { countInputTokens } from '../tokens/count-tokens';
-import { OPENAI_BASE_URL, UpstreamClient, type UpstreamSettings, type UpstreamTransport } from '../transport/client';
+import type { UpstreamClient, UpstreamTransport } from '../transport/client';
 import { defaultRetryPolicy, type RetryPolicy } from '../transport/retry';
 import { TokenCheck } from './auth';
 import { CallControl } from './call-control';
@@ -22,12 +23,17 @@ import { handleMessages } from './messages';
 import { modelList } from './model-list';
 import { RepeatedPartsParser } from './repeated-parts';
 import { RequestGuard } from './request-guard';
+import { keyOf, Upstreams } from './upstreams';
 
 export interface ProxyOptions {
   /** The token clients must present (x-api-key or Authorization: Bearer). */
   token: string;
+  /** The key of the provider named "openai" (when providerKeys has none for it). */
   openaiApiKey: string | undefined;
+  /** The base URL of a provider of kind openai that names none (default https://api.openai.com/v1). */
   openaiBaseUrl?: string;
+  /** Each provider's key, by provider name; wins over openaiApiKey. */
+  providerKeys?: Readonly<Record<string, string | undefined>>;
   routes: RouteTableInput;
   host?: string;
   /** 0 picks a free port. */
@@ -54,6 +60,16 @@ export interface ProxyOptions {
   reasoningKey?: Buffer;
   /** Called when a request ends, with its log record (for the status bar and the dashboard). */
   onRequestEnd?: (record: RequestRecord) => void;
+}
+
+/** A provider as /health reports it. */
+export interface ProviderStatus {
+  name: string;
+  kind: ProviderKind;
+  baseURL: string;
+  apis: ('chat' | 'responses')[];
+  needsKey: boolean;
+  keyConfigured: boolean;
 }
 
 /** The limits a user may change (the headless CLI's environment, the extension's settings). */
@@ -158,7 +174,7 @@ export class ProxyServer {
     this.sockets.clear();
     await closed;
     // Its calls are over: the upstream connections it kept alive go too (a restart opens new ones).
-    await Promise.all([this.context.upstream, ...this.retired.splice(0)].map((upstream) => upstream.close('now')));
+    await Promise.all([...this.context.upstreams.all().map((upstream) => upstream.client), ...this.retired.splice(0)].map((client) => client.close('now')));
   }
 
   /** Applies new settings without restarting the listener (routes, upstream, token, log). */
@@ -166,12 +182,8 @@ export class ProxyServer {
     this.options = { ...this.options, ...changes };
     if (changes.token !== undefined) this.tokenCheck = new TokenCheck(changes.token);
     if (changes.allowedHosts !== undefined) this.guard = new RequestGuard(this.host, changes.allowedHosts);
-    const previous = this.context;
-    this.context = this.buildContext(this.options, previous);
-    if (this.context.upstream !== previous.upstream) {
-      this.retired.push(previous.upstream);
-      this.closeRetired();
-    }
+    this.context = this.buildContext(this.options, this.context);
+    if (this.retired.length > 0) this.closeRetired();
   }
 
   /** Closes the upstream pools of earlier settings once no request is in flight: a request keeps
@@ -181,26 +193,33 @@ export class ProxyServer {
     for (const upstream of this.retired.splice(0)) void upstream.close('graceful');
   }
 
+  /** The context for new requests; the clients of `previous` it no longer uses go to `retired`. */
   private buildContext(options: ProxyOptions, previous?: ProxyContext): ProxyContext {
-    const current = previous?.upstream;
-    const settings: UpstreamSettings = {
-      baseURL: options.openaiBaseUrl || OPENAI_BASE_URL,
-      apiKey: options.openaiApiKey,
+    const routes = new RouteTable(parseRouteTable(options.routes));
+    // Each client whose settings did not change is kept, with its pool.
+    const { upstreams, retired } = Upstreams.build(routes.config.providers, {
+      openaiApiKey: options.openaiApiKey,
+      openaiBaseUrl: options.openaiBaseUrl,
+      providerKeys: options.providerKeys,
       timeoutMs: options.upstreamTimeoutMs ?? 10 * 60 * 1000,
       transport: options.upstreamTransport,
-    };
-    const same = current && current.settings.baseURL === settings.baseURL && current.settings.apiKey === settings.apiKey
-      && current.settings.timeoutMs === settings.timeoutMs && current.settings.transport === settings.transport;
+    }, previous?.upstreams);
+    this.retired.push(...retired);
     const reasoningKey = options.reasoningKey ?? createHash('sha256').update(`reasoning:${options.token}`).digest();
+    const reasoningMemory = previous?.reasoningMemory ?? new ReasoningMemory();
+    // A provider's encrypted reasoning is only valid for the same server and key.
+    for (const { provider } of previous?.upstreams.all() ?? []) {
+      if (!upstreams.unchangedIn(previous!.upstreams, provider.name)) reasoningMemory.forgetProvider(provider.name);
+    }
+    const secrets = () => [...Object.values(this.options.providerKeys ?? {}), this.options.openaiApiKey, this.options.token];
     return {
-      routes: new RouteTable(parseRouteTable(options.routes)),
-      upstream: same ? current : new UpstreamClient(settings), // its pool stays when nothing upstream changed
+      routes,
+      upstreams,
       signer: new ReasoningSigner(reasoningKey),
-      // Kept while the upstream stays: its encrypted reasoning is only valid for the same key.
-      reasoningMemory: same && previous ? previous.reasoningMemory : new ReasoningMemory(),
+      reasoningMemory,
       requestParser: previous?.requestParser ?? new RepeatedPartsParser(),
-      logger: redactingLogger(options.logger ?? silentLogger, () => [this.options.openaiApiKey, this.options.token]),
-      redact: (text) => redact(text, [this.options.openaiApiKey, this.options.token]),
+      logger: redactingLogger(options.logger ?? silentLogger, secrets),
+      redact: (text) => redact(text, secrets()),
       retryPolicy: options.retryPolicy ?? defaultRetryPolicy,
       pingIntervalMs: options.pingIntervalMs ?? 5000,
       idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_LIMITS.idleTimeoutMs,
@@ -326,13 +345,23 @@ export class ProxyServer {
     }
   }
 
+  /** Each provider's state, as /health shows it (never a key). */
+  providers(context = this.context): ProviderStatus[] {
+    return context.upstreams.all().map(({ provider, client, needsKey }) => ({
+      name: provider.name, kind: provider.kind, baseURL: client.settings.baseURL, apis: provider.apis, needsKey, keyConfigured: Boolean(client.settings.apiKey),
+    }));
+  }
+
   private health(context: ProxyContext): unknown {
+    const upstreams = context.upstreams.all();
     return {
       status: 'ok',
-      upstream: context.upstream.settings.baseURL,
-      openaiKeyConfigured: Boolean(this.options.openaiApiKey),
+      // The first provider's base URL and the "openai" provider's key, as before providers.
+      upstream: upstreams[0].client.settings.baseURL,
+      openaiKeyConfigured: Boolean(keyOf({ name: DEFAULT_PROVIDER_NAME }, this.options)),
+      providers: this.providers(context),
       routes: context.routes.routes().map((route) => ({
-        name: route.name, aliases: route.aliases, patterns: route.patterns, model: route.model, api: route.api, maxOutputTokens: route.maxOutputTokens,
+        name: route.name, aliases: route.aliases, patterns: route.patterns, provider: route.provider, model: route.model, api: route.api, maxOutputTokens: route.maxOutputTokens,
         inputWindow: route.inputWindow ?? null,
       })),
       defaultRoute: context.routes.config.defaultRoute ?? null,
@@ -342,7 +371,7 @@ export class ProxyServer {
 
   private logRequest(context: ProxyContext, record: RequestRecord): void {
     if (record.path === '/' || record.path === '/health') return;
-    const route = record.openaiModel ? ` ${record.claudeModel} -> ${record.openaiModel} (${record.api}${record.stream ? ', stream' : ''})` : '';
+    const route = record.openaiModel ? ` ${record.claudeModel} -> ${record.openaiModel}${record.provider !== undefined && context.routes.namesProviders() ? ` on ${record.provider}` : ''} (${record.api}${record.stream ? ', stream' : ''})` : '';
     const searches = record.usage?.webSearches ? ` searches=${record.usage.webSearches}` : '';
     const usage = record.usage ? ` in=${record.usage.input} cached=${record.usage.cached} out=${record.usage.output}${searches}` : '';
     const outcome = record.outcome ? ` [${record.outcome}]` : '';
