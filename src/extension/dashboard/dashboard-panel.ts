@@ -202,6 +202,18 @@ export class DashboardPanel implements vscode.Disposable {
   </header>
   <p id="notice" class="notice" hidden></p>
   <section id="cards" class="cards" aria-label="Totals"></section>
+  <section class="providers" aria-label="Usage per provider">
+    <div class="section-head"><h2>Per provider</h2><span class="muted">the provider that served each request (claudeProxy.providers)</span></div>
+    <div class="table-wrap">
+      <table id="providers">
+        <thead><tr>
+          <th scope="col">Provider</th><th scope="col">Models</th><th scope="col" class="num">Requests</th><th scope="col" class="num">Failed</th>
+          <th scope="col" class="num">Input</th><th scope="col" class="num">Cached</th><th scope="col" class="num">Output</th><th scope="col" class="num">Cost</th>
+        </tr></thead>
+        <tbody></tbody>
+      </table>
+    </div>
+  </section>
   <section class="charts" aria-label="Charts">
     <figure class="chart"><figcaption>Tokens over time, per model</figcaption><svg id="chart-tokens" role="img" aria-label="Tokens over time per model"></svg><div class="legend" id="legend-tokens"></div></figure>
     <figure class="chart"><figcaption>Estimated cost per model: session and today</figcaption><svg id="chart-cost" role="img" aria-label="Cost per model"></svg><div class="legend" id="legend-cost"></div></figure>
@@ -213,7 +225,7 @@ export class DashboardPanel implements vscode.Disposable {
     <div class="table-wrap">
       <table id="requests">
         <thead><tr>
-          <th scope="col">Time</th><th scope="col">Model</th><th scope="col">Status</th>
+          <th scope="col">Time</th><th scope="col">Model</th><th scope="col">Provider</th><th scope="col">Status</th>
           <th scope="col" class="num" title="Time to first token">TTFT</th><th scope="col" class="num">Total</th>
           <th scope="col" class="num">Input</th><th scope="col" class="num">Cached</th><th scope="col" class="num">Output</th>
           <th scope="col" class="num">Reasoning</th><th scope="col" class="num">Cost</th>
