@@ -151,7 +151,7 @@ test('stats: totals per range, cost per model for the session and the day, cache
   assert.equal(session.latency.ttftP50, 200);
   assert.equal(session.latency.totalP90, 70_000);
   assert.equal(session.latencyHistogram.at(-1)!.count, 1, 'the 70 s request is in the last bin');
-  assert.deepEqual(session.perProvider.map((row) => [row.provider, row.requests, row.errors, row.models]), [['local', 1, 1, ['llama3']], ['openai', 1, 0, ['gpt-5-codex']]]);
+  assert.deepEqual(session.perProvider.map((row) => [row.provider, row.requests, row.errors, row.models]), [['openai', 1, 0, ['gpt-5-codex']], ['local', 1, 1, ['llama3']]], 'as many requests: the costlier first');
   const all = dashboardStats(entries, { range: 'all', session: 'me', now });
   assert.equal(all.totals.requests, 4);
   assert.deepEqual(all.perProvider.map((row) => [row.provider, row.requests, row.costUsd]), [['openai', 3, 1.75], ['local', 1, 0]], 'the range decides what each provider counts');
