@@ -22,7 +22,7 @@ for (const size of [1024, 4096, 16384]) {
   const encrypted = Array.from({ length: ENTRIES }, () => JSON.parse(JSON.stringify(`gAAAAAB${randomBytes(size * 0.75).toString('base64url')}`)) as string);
   const before = heapUsed();
   const memory = new ReasoningMemory({ maxEntries: ENTRIES, maxBytes: 1 << 30, ttlMs: 30 * 60 * 1000 });
-  encrypted.forEach((value, i) => memory.remember(`call_${i.toString(36).padStart(24, '0')}`, caller, [{ encrypted: value, summary: [] }]));
+  encrypted.forEach((value, i) => memory.remember(`call_${i.toString(36).padStart(24, '0')}`, caller, 'openai', [{ encrypted: value, summary: [] }]));
   const perEntry = (heapUsed() - before) / ENTRIES;
   // The strings were allocated before the first reading: what is measured is the memory's own overhead.
   console.log(`encrypted_content ${size} B: the string plus ${perEntry.toFixed(0)} B of heap per entry`);
@@ -32,7 +32,7 @@ for (const size of [1024, 4096, 16384]) {
 // fresh strings from JSON.parse on every request, as in the proxy (their hash is computed on the
 // first lookup); parsing them is timed apart and taken off.
 const memory = new ReasoningMemory();
-for (let i = 0; i < 2000; i++) memory.remember(`call_${i}`, caller, [{ encrypted: 'x'.repeat(2048), summary: [] }]);
+for (let i = 0; i < 2000; i++) memory.remember(`call_${i}`, caller, 'openai', [{ encrypted: 'x'.repeat(2048), summary: [] }]);
 const idsJson = JSON.stringify(Array.from({ length: 200 }, (_, i) => `call_${i * 10}`));
 const userId = '{"device_id":"d0123456789abcdef","session_id":"s-1"}';
 const ROUNDS = 20000;
@@ -50,7 +50,7 @@ const parseOnly = timePerRound((ids) => ids.length);
 const withLookups = timePerRound((ids) => {
   const who = callerIdentity(userId).safetyIdentifier;
   let found = 0;
-  for (const id of ids) if (memory.recall(id, who)) found++;
+  for (const id of ids) if (memory.recall(id, who, 'openai')) found++;
   return found;
 });
 const lookupsUs = withLookups - parseOnly;

@@ -6,6 +6,11 @@ import { loadOpenAISdk } from '../transport/client';
 export interface ErrorContext {
   baseURL: string;
   openaiModel: string;
+  /** The provider called, when it is not OpenAI itself (routing/providers.ts): messages name
+   *  it. Absent: OpenAI. */
+  provider?: string;
+  /** How to set the provider's key, for a 401. Absent: OPENAI_API_KEY, or VS Code's command. */
+  keyHint?: string;
   /** Estimates the prompt's size for an overflow message that gives no numbers. */
   promptTokens?: () => Promise<number>;
   /** The route's input window (routing/model-facts.ts): the limit an overflow reports when
@@ -22,17 +27,17 @@ export async function toAnthropicError(error: unknown, context: ErrorContext): P
   if (error instanceof AnthropicError) return error;
   const { APIConnectionError, APIConnectionTimeoutError, APIError } = await loadOpenAISdk();
   if (error instanceof APIConnectionTimeoutError) {
-    return new AnthropicError('api_error', `The OpenAI API at ${context.baseURL} did not answer in time`, { status: 504 });
+    return new AnthropicError('api_error', `${capitalized(where(context))} did not answer in time`, { status: 504 });
   }
   if (error instanceof APIConnectionError) {
-    return new AnthropicError('api_error', `Could not reach the OpenAI API at ${context.baseURL} (${causeOf(error)})`, { status: 502 });
+    return new AnthropicError('api_error', `Could not reach ${where(context)} (${causeOf(error)})`, { status: 502 });
   }
   if (error instanceof UpstreamAnswerError) {
     // The Responses API may report an overflow inside the stream (an error event) rather than as a 400.
     if (isContextOverflow(error.code ?? undefined, error.message)) return contextOverflow(error.message, context);
-    if (error.code === 'rate_limit_exceeded') return new AnthropicError('rate_limit_error', `OpenAI rate limit reached: ${error.message}`);
-    if (saysOverloaded(error.code ?? undefined, error.message)) return new AnthropicError('overloaded_error', `OpenAI is overloaded: ${error.message}`);
-    return new AnthropicError('api_error', `OpenAI failed to answer: ${error.message}`);
+    if (error.code === 'rate_limit_exceeded') return new AnthropicError('rate_limit_error', `${rateLimit(context)} reached: ${error.message}`);
+    if (saysOverloaded(error.code ?? undefined, error.message)) return new AnthropicError('overloaded_error', `${who(context)} is overloaded: ${error.message}`);
+    return new AnthropicError('api_error', `${who(context)} failed to answer: ${error.message}`);
   }
   if (error instanceof APIError && typeof error.status !== 'number') {
     // The SDK throws a status-less APIError for an error object inside a Chat Completions stream.
@@ -55,33 +60,63 @@ export async function toAnthropicError(error: unknown, context: ErrorContext): P
     return new AnthropicError('invalid_request_error', `${context.openaiModel} at ${context.baseURL} cannot take this request: ${upstreamMessage}`);
   }
   if (status === 503 || status === 529 || (status >= 500 && saysOverloaded(code, upstreamMessage))) {
-    return new AnthropicError('overloaded_error', `OpenAI is overloaded: ${upstreamMessage}`, { headers: retryAfterHeaders(failure.headers) });
+    return new AnthropicError('overloaded_error', `${who(context)} is overloaded: ${upstreamMessage}`, { headers: retryAfterHeaders(failure.headers) });
   }
   switch (status) {
     case 400:
     case 422:
-      return new AnthropicError('invalid_request_error', `OpenAI rejected the request for ${context.openaiModel}: ${upstreamMessage}`);
+      return new AnthropicError('invalid_request_error', `${who(context)} rejected the request for ${context.openaiModel}: ${upstreamMessage}`);
     case 401:
-      // OpenAI's own message quotes part of the key: it is not passed on.
-      return new AnthropicError('authentication_error',
-        `The OpenAI API key is missing or was rejected by ${context.baseURL}. Set a valid key (OPENAI_API_KEY, or "Claude Proxy: Set OpenAI API Key" in VS Code).`);
+      // The upstream's own message quotes part of the key: it is not passed on.
+      return new AnthropicError('authentication_error', `${keyOf(context)} is missing or was rejected by ${context.baseURL}. Set a valid key (${keyHint(context)}).`);
     case 403:
-      return new AnthropicError('permission_error', `OpenAI refused access to ${context.openaiModel}: ${upstreamMessage}`);
+      return new AnthropicError('permission_error', `${who(context)} refused access to ${context.openaiModel}: ${upstreamMessage}`);
     case 404:
-      return new AnthropicError('not_found_error', `OpenAI model ${context.openaiModel} was not found at ${context.baseURL}: ${upstreamMessage}`);
+      return new AnthropicError('not_found_error', context.provider ? `Model ${context.openaiModel} was not found at ${who(context)}: ${upstreamMessage}` : `OpenAI model ${context.openaiModel} was not found at ${context.baseURL}: ${upstreamMessage}`);
     case 413:
-      return new AnthropicError('request_too_large', `The request is too large for OpenAI: ${upstreamMessage}`);
+      return new AnthropicError('request_too_large', `The request is too large for ${who(context)}: ${upstreamMessage}`);
     case 429: {
       if (code === 'insufficient_quota') {
         // Retrying cannot help; a 429 would make Claude Code retry ten times.
-        return new AnthropicError('permission_error', `OpenAI quota exceeded: ${upstreamMessage}`);
+        return new AnthropicError('permission_error', `${context.provider ? `Quota of ${who(context)}` : 'OpenAI quota'} exceeded: ${upstreamMessage}`);
       }
-      return new AnthropicError('rate_limit_error', `OpenAI rate limit reached for ${context.openaiModel}: ${upstreamMessage}`,
+      return new AnthropicError('rate_limit_error', `${rateLimit(context)} reached for ${context.openaiModel}: ${upstreamMessage}`,
         { headers: retryAfterHeaders(failure.headers) });
     }
     default:
-      return new AnthropicError('api_error', `OpenAI answered ${status}: ${upstreamMessage}`, { status: status >= 500 ? status : 500 });
+      return new AnthropicError('api_error', `${who(context)} answered ${status}: ${upstreamMessage}`, { status: status >= 500 ? status : 500 });
   }
+}
+
+/** The upstream as messages name it: "OpenAI", or `provider "local" (http://127.0.0.1:8080/v1)`. */
+export function who(context: Pick<ErrorContext, 'provider' | 'baseURL'>): string {
+  return context.provider ? `provider "${context.provider}" (${context.baseURL})` : 'OpenAI';
+}
+
+/** Where a call went, for a failure to connect. */
+function where(context: ErrorContext): string {
+  return context.provider ? who(context) : `the OpenAI API at ${context.baseURL}`;
+}
+
+function rateLimit(context: ErrorContext): string {
+  return context.provider ? `Rate limit of ${who(context)}` : 'OpenAI rate limit';
+}
+
+function keyOf(context: ErrorContext): string {
+  return context.provider ? `The API key of provider "${context.provider}"` : 'The OpenAI API key';
+}
+
+function keyHint(context: ErrorContext): string {
+  return context.keyHint ?? 'OPENAI_API_KEY, or "Claude Proxy: Set OpenAI API Key" in VS Code';
+}
+
+/** A call to a provider that needs a key and has none: refused before it goes out. */
+export function missingKeyError(context: ErrorContext): AnthropicError {
+  return new AnthropicError('authentication_error', `${keyOf(context)} is not set, and ${who(context)} needs one. Set it (${keyHint(context)}).`);
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** OpenAI also reports overload as a 500 or a failed stream with code server_is_overloaded

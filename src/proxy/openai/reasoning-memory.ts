@@ -4,6 +4,8 @@
 // mid tool loop above all. The proxy keeps it here instead, keyed by that call's id (which the
 // client repeats next turn in its tool_use block) and bound to the caller it came from, bounded
 // in entries and bytes, and forgotten after a while. One per proxy instance (ProxyContext).
+// Encrypted reasoning is only valid at the provider that made it: each entry names it, and only
+// a call to that provider recalls it.
 import type { ReasoningPayload } from './reasoning-signature';
 
 /** The remembered reasoning that preceded a tool call, by the call's id; bound to one caller. */
@@ -23,6 +25,8 @@ export interface ReasoningMemoryLimits {
 export const DEFAULT_REASONING_MEMORY_LIMITS: ReasoningMemoryLimits = { maxEntries: 2000, maxBytes: 16 * 1024 * 1024, ttlMs: 30 * 60 * 1000 };
 
 interface Entry {
+  /** The provider that made the reasoning (routing/providers.ts). */
+  provider: string;
   /** The hashed metadata.user_id of the request it answered: another caller repeating the call
    *  id does not get this conversation's reasoning. */
   caller: string | undefined;
@@ -49,11 +53,11 @@ export class ReasoningMemory {
   /** Keyed by the call id alone, the caller checked on recall: a caller-and-id key string built
    *  for every tool_use of a history cost 0.7 µs a lookup, the id alone 0.3-0.5 µs (measured,
    *  bench/reasoning-memory.ts). */
-  remember(callId: string, caller: string | undefined, payloads: readonly ReasoningPayload[]): void {
+  remember(callId: string, caller: string | undefined, provider: string, payloads: readonly ReasoningPayload[]): void {
     const bytes = callId.length + payloads.reduce((sum, payload) => sum + payloadBytes(payload), 0);
     if (bytes > this.limits.maxBytes) return;
     this.forget(callId);
-    this.entries.set(callId, { caller, payloads, bytes, usedAt: this.now() });
+    this.entries.set(callId, { provider, caller, payloads, bytes, usedAt: this.now() });
     this.totalBytes += bytes;
     this.expire();
     for (const oldest of this.entries.keys()) {
@@ -62,9 +66,9 @@ export class ReasoningMemory {
     }
   }
 
-  recall(callId: string, caller: string | undefined): readonly ReasoningPayload[] | undefined {
+  recall(callId: string, caller: string | undefined, provider: string): readonly ReasoningPayload[] | undefined {
     const entry = this.entries.get(callId);
-    if (!entry || entry.caller !== caller) return undefined;
+    if (!entry || entry.caller !== caller || entry.provider !== provider) return undefined;
     if (this.now() - entry.usedAt > this.limits.ttlMs) {
       this.forget(callId);
       return undefined;
@@ -73,6 +77,11 @@ export class ReasoningMemory {
     // made a hit cost ~0.9 µs more (measured).
     entry.usedAt = this.now();
     return entry.payloads;
+  }
+
+  /** Forgets a provider's reasoning: its key or server changed, and it would be refused. */
+  forgetProvider(provider: string): void {
+    for (const [key, entry] of this.entries) if (entry.provider === provider) this.forget(key);
   }
 
   /** Sweeps from the front until an entry in use; an expired one behind it goes when recalled or evicted. */

@@ -2,8 +2,10 @@
 // comes back encrypted; the proxy hands it to the client inside the signature of a thinking block
 // (or the data of a redacted_thinking block), and Claude Code echoes that block back next turn.
 // The signature is HMAC-signed, so a block the proxy did not make (Anthropic's own, or forged)
-// is recognised and never sent upstream.
+// is recognised and never sent upstream. Encrypted reasoning is only valid where it was made:
+// the signature names the provider, and it goes back to that provider only.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { DEFAULT_PROVIDER_NAME } from '../routing/providers';
 
 const PREFIX = 'cop1.';
 
@@ -15,14 +17,23 @@ export interface ReasoningPayload {
 }
 
 export class ReasoningSigner {
-  constructor(private readonly key: Buffer) {}
+  /** `provider`: the one whose reasoning this signer signs, and the only one it returns encrypted
+   *  reasoning for. */
+  constructor(private readonly key: Buffer, readonly provider: string = DEFAULT_PROVIDER_NAME) {}
+
+  /** The same key, for the reasoning of another provider. */
+  forProvider(provider: string): ReasoningSigner {
+    return provider === this.provider ? this : new ReasoningSigner(this.key, provider);
+  }
 
   sign(payload: ReasoningPayload): string {
-    const body = Buffer.from(JSON.stringify({ e: payload.encrypted, s: payload.summary })).toString('base64url');
+    const body = Buffer.from(JSON.stringify({ e: payload.encrypted, s: payload.summary, p: this.provider })).toString('base64url');
     return `${PREFIX}${body}.${this.mac(body)}`;
   }
 
-  /** The payload, or undefined when the signature is not one this proxy made with this key. */
+  /** The payload, or undefined when the signature is not one this proxy made with this key. Its
+   *  encrypted reasoning is left out when another provider made it (signatures from before
+   *  providers name none: they came from the one provider there was, "openai"). */
   verify(signature: string | undefined): ReasoningPayload | undefined {
     if (!signature?.startsWith(PREFIX)) return undefined;
     const dot = signature.lastIndexOf('.');
@@ -32,9 +43,10 @@ export class ReasoningSigner {
     const expected = Buffer.from(this.mac(body));
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     try {
-      const decoded = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { e?: unknown; s?: unknown };
+      const decoded = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { e?: unknown; s?: unknown; p?: unknown };
       const summary = Array.isArray(decoded.s) ? decoded.s.filter((part): part is string => typeof part === 'string') : [];
-      return { encrypted: typeof decoded.e === 'string' ? decoded.e : undefined, summary };
+      const madeBy = typeof decoded.p === 'string' ? decoded.p : DEFAULT_PROVIDER_NAME;
+      return { encrypted: typeof decoded.e === 'string' && madeBy === this.provider ? decoded.e : undefined, summary };
     } catch {
       return undefined;
     }

@@ -1,7 +1,7 @@
 // Resolves a Claude model name to its route: exact names and aliases first, then patterns in
 // table order, then the default route.
 import { inputWindow } from './model-facts';
-import { hostsWebSearch, providerOf, type ProviderConfig } from './providers';
+import { DEFAULT_PROVIDER_NAME, hostsWebSearch, providerOf, type ProviderConfig } from './providers';
 import { canSearchTheWeb } from './web-search-support';
 import type { ReasoningEffort, RouteConfig, RouteTableConfig } from './table';
 
@@ -48,6 +48,12 @@ export class RouteTable {
   /** A provider by its name (every route's provider exists: the table was checked). */
   provider(name: string): ProviderConfig | undefined {
     return this.config.providers.find((provider) => provider.name === name);
+  }
+
+  /** Whether log lines name each request's provider: not for today's single default one. */
+  namesProviders(): boolean {
+    const providers = this.config.providers;
+    return providers.length > 1 || providers[0].name !== DEFAULT_PROVIDER_NAME;
   }
 
   /** Whether the route can run OpenAI's hosted web search: its API and model, and its provider. */

@@ -43,6 +43,9 @@ export const providerSchema = z.strictObject({
   if (provider.kind !== 'openai' && provider.baseURL === undefined) {
     ctx.addIssue({ code: 'custom', path: ['baseURL'], message: `a provider of kind "${provider.kind}" needs a baseURL` });
   }
+  if (provider.kind === 'azure' && provider.apiVersion === undefined && provider.baseURL !== undefined && !isAzureV1Url(provider.baseURL)) {
+    ctx.addIssue({ code: 'custom', path: ['apiVersion'], message: 'Azure\'s deployment URLs need an apiVersion (e.g. "2025-04-01-preview"); the v1 API (https://RESOURCE.openai.azure.com/openai/v1) needs none' });
+  }
   if (provider.apiVersion !== undefined && provider.kind !== 'azure') {
     ctx.addIssue({ code: 'custom', path: ['apiVersion'], message: 'apiVersion is for providers of kind "azure" only' });
   }
@@ -69,7 +72,17 @@ export function hostsWebSearch(provider: Pick<ProviderConfig, 'kind'>): boolean 
   return provider.kind === 'openai' || provider.kind === 'azure';
 }
 
-function isLoopbackUrl(url: string): boolean {
+/** Azure's v1 API (…/openai/v1) takes the deployment's name as the model in the body and no dated
+ *  api-version; its older deployment URLs (…/openai/deployments/NAME/…) need an api-version. */
+export function isAzureV1Url(baseURL: string): boolean {
+  try {
+    return /\/openai\/v1\/?$/.test(new URL(baseURL).pathname);
+  } catch {
+    return false;
+  }
+}
+
+export function isLoopbackUrl(url: string): boolean {
   try {
     const host = new URL(url).hostname.toLowerCase();
     return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);

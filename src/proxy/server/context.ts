@@ -3,18 +3,19 @@ import type { ReasoningMemory } from '../openai/reasoning-memory';
 import type { ReasoningSigner } from '../openai/reasoning-signature';
 import type { UpstreamUsage } from '../openai/usage';
 import type { RouteTable } from '../routing/match';
-import type { UpstreamClient } from '../transport/client';
 import type { RetryPolicy } from '../transport/retry';
 import type { Logger } from './logger';
+import type { Upstreams } from './upstreams';
 
 export interface ProxyContext {
   routes: RouteTable;
-  upstream: UpstreamClient;
+  /** One client per provider. */
+  upstreams: Upstreams;
   signer: ReasoningSigner;
   /** Encrypted reasoning no thinking block carried, for the next turn's tool calls. */
   reasoningMemory: ReasoningMemory;
   logger: Logger;
-  /** Removes the OpenAI key and the proxy token (whole or masked) from text bound for a client:
+  /** Removes every provider's key and the proxy token (whole or masked) from text bound for a client:
    *  upstream error messages are passed on, and an upstream may quote the key in them. */
   redact: (text: string) => string;
   retryPolicy: RetryPolicy;

@@ -1,5 +1,6 @@
-// POST /v1/messages: validate -> route -> build the OpenAI request -> call upstream (retries,
-// then fallback routes, all before the first byte to the client) -> translate the answer,
+// POST /v1/messages: validate -> route -> build the OpenAI request -> call the route's provider
+// (retries, then fallback routes, perhaps on other providers, all before the first byte to the
+// client) -> translate the answer,
 // streamed or whole. The call ends early when the client leaves, the proxy stops, or the
 // upstream goes silent.
 import type { ServerResponse } from 'node:http';
@@ -15,12 +16,11 @@ import { SseWriter } from '../anthropic/sse-writer';
 import { webSearchSettings, type WebSearchSettings } from '../anthropic/web-search';
 import type { StreamedAnswer, Translation, UpstreamCall, WholeAnswer } from '../openai/api';
 import { prepareCall } from '../openai/apis';
-import { toAnthropicError, type ErrorContext } from '../openai/errors';
+import { missingKeyError, toAnthropicError, type ErrorContext } from '../openai/errors';
 import type { KeepReasoning, RecallReasoning } from '../openai/reasoning-memory';
 import { ToolNameMap } from '../openai/tools';
 import { noUsage } from '../openai/usage';
 import type { ResolvedRoute } from '../routing/match';
-import { canSearchTheWeb } from '../routing/web-search-support';
 import { countInputTokens, estimateUsage } from '../tokens/count-tokens';
 import { loadOpenAISdk } from '../transport/client';
 import { isRetryable, withRetries } from '../transport/retry';
@@ -28,6 +28,7 @@ import type { CallControl } from './call-control';
 import type { ProxyContext, RequestRecord } from './context';
 import { parseJson, sendJson } from './http-io';
 import { captureCollector, observedSink } from './observed-sink';
+import { describeProvider } from './upstreams';
 import { parseOrThrow } from './validation';
 
 /** The answer OpenAI accepted, waiting to be translated: a stream or a whole answer. */
@@ -66,7 +67,7 @@ export async function handleMessages(raw: Buffer, response: ServerResponse, cont
     assembler: new ResponseAssembler(sink, {
       messageId: randomMessageId(), model: accepted.model, stopSequences: accepted.stopSequences, thinking: accepted.thinking,
     }),
-    signer: context.signer,
+    signer: context.signer.forProvider(accepted.route.provider),
     keepReasoning: accepted.keepReasoning,
     clientToolName: (name) => accepted.names.client(name),
     webSearch: accepted.webSearch,
@@ -129,10 +130,9 @@ async function openUpstream(raw: Buffer, context: ProxyContext, record: RequestR
   const primary = webSearch ? searchingRoute(context, asked, request.model) : asked;
   const names = new ToolNameMap(request);
   const sdk = await loadOpenAISdk();
-  const client = await context.upstream.get();
   let attempt: Attempt;
   try {
-    attempt = await openFirstAvailable(request, primary, names, client, sdk, context, record, call, webSearch !== undefined);
+    attempt = await openFirstAvailable(request, primary, names, sdk, context, record, call, webSearch !== undefined);
   } catch (error) {
     throw await failure(error, call, errorContextFor(context, attemptedRoute(context, record) ?? primary, () => request));
   }
@@ -144,7 +144,7 @@ async function openUpstream(raw: Buffer, context: ProxyContext, record: RequestR
     model: request.model,
     stopSequences: request.stop_sequences,
     thinking: display,
-    keepReasoning: keepsReasoning(attempt.route, display) ? keepReasoning(context, request) : undefined,
+    keepReasoning: keepsReasoning(attempt.route, display) ? keepReasoning(context, request, attempt.route.provider) : undefined,
     names,
     webSearch,
   };
@@ -168,22 +168,27 @@ function keepsReasoning(route: ResolvedRoute, thinking: ThinkingDisplay): boolea
   return route.api === 'responses' && route.reasoning && thinking === 'none';
 }
 
-/** The memory binds reasoning to the caller's hashed metadata.user_id (hashed only when used). */
-function keepReasoning(context: ProxyContext, request: MessagesRequest): KeepReasoning {
+/** The memory binds reasoning to the caller's hashed metadata.user_id (hashed only when used)
+ *  and to the provider that made it. */
+function keepReasoning(context: ProxyContext, request: MessagesRequest, provider: string): KeepReasoning {
   const caller = callerIdentity(request.metadata?.user_id).safetyIdentifier;
-  return (callId, payloads) => context.reasoningMemory.remember(callId, caller, payloads);
+  return (callId, payloads) => context.reasoningMemory.remember(callId, caller, provider, payloads);
 }
 
 /** None while the memory is empty: then a request pays nothing for it. */
-function recallReasoning(context: ProxyContext, request: MessagesRequest): RecallReasoning | undefined {
+function recallReasoning(context: ProxyContext, request: MessagesRequest, provider: string): RecallReasoning | undefined {
   if (context.reasoningMemory.size === 0) return undefined;
   const caller = callerIdentity(request.metadata?.user_id).safetyIdentifier;
-  return (callId) => context.reasoningMemory.recall(callId, caller);
+  return (callId) => context.reasoningMemory.recall(callId, caller, provider);
 }
 
 /** What an upstream error message names; the prompt's tokens are counted only if the error needs them. */
 function errorContextFor(context: ProxyContext, route: ResolvedRoute, request: () => MessagesRequest): ErrorContext {
-  return { baseURL: context.upstream.settings.baseURL, openaiModel: route.model, inputWindow: route.inputWindow, promptTokens: () => countInputTokens(request()) };
+  const upstream = context.upstreams.get(route.provider);
+  return {
+    baseURL: upstream.client.settings.baseURL, openaiModel: route.model, ...describeProvider(upstream.provider),
+    inputWindow: route.inputWindow, promptTokens: () => countInputTokens(request()),
+  };
 }
 
 /** The route last tried (a fallback's, when the primary failed over). */
@@ -196,7 +201,6 @@ async function openFirstAvailable(
   request: MessagesRequest,
   primary: ResolvedRoute,
   names: ToolNameMap,
-  client: OpenAI,
   sdk: typeof OpenAI,
   context: ProxyContext,
   record: RequestRecord,
@@ -205,7 +209,7 @@ async function openFirstAvailable(
 ): Promise<Attempt> {
   const fallbacks = primary.fallbacks.map((name) => context.routes.byName(name)).filter((route) => route !== undefined);
   // A fallback that cannot search would answer from memory, which is what the tool is there to avoid.
-  const candidates = [primary, ...(searches ? fallbacks.filter(canSearchTheWeb) : fallbacks)];
+  const candidates = [primary, ...(searches ? fallbacks.filter((route) => context.routes.canSearch(route)) : fallbacks)];
   for (let index = 0; ; index++) {
     const route = candidates[index];
     record.routeName = route.name;
@@ -214,24 +218,33 @@ async function openFirstAvailable(
     record.api = route.api;
     // Each route gets a fresh signal: the one before it may have been ended by the idle watchdog.
     if (index > 0) call.nextAttempt();
-    const upstreamCall = prepareCall(request, route, names, context.signer, recallReasoning(context, request));
+    const upstream = context.upstreams.get(route.provider);
+    if (upstream.missingKey) throw missingKeyError(errorContextFor(context, route, () => request));
+    const client = await upstream.client.get(route.model);
+    // Reasoning goes back only to the provider that made it (reasoning-signature.ts).
+    const upstreamCall = prepareCall(request, route, names, context.signer.forProvider(route.provider), recallReasoning(context, request, route.provider));
     const onRetry = (attemptNumber: number, error: unknown) =>
-      context.logger.warn(`retrying ${route.model} (attempt ${attemptNumber + 1}): ${(error as Error).message}`);
+      context.logger.warn(`retrying ${route.model}${onProvider(context, route)} (attempt ${attemptNumber + 1}): ${(error as Error).message}`);
     if (request.stream === true) call.watchIdle(); // a stream's idle limit covers waiting for its headers too
     try {
       const open = async (): Promise<AcceptedAnswer> => request.stream === true
         ? { stream: true, translate: await upstreamCall.openStream(client, call.signal) }
         : { stream: false, translate: await upstreamCall.complete(client, call.signal) };
-      const answer = await withRetries(open, sdk, context.retryPolicy, call.signal, onRetry, context.upstream.settings.timeoutMs);
-      if (index > 0) context.logger.info(`request ${record.id}: served by fallback route ${route.name} (${route.model})`);
+      const answer = await withRetries(open, sdk, context.retryPolicy, call.signal, onRetry, upstream.client.settings.timeoutMs);
+      if (index > 0) context.logger.info(`request ${record.id}: served by fallback route ${route.name} (${route.model}${onProvider(context, route)})`);
       return { route, call: upstreamCall, answer };
     } catch (error) {
       const next = candidates[index + 1];
       if (!next || !canFallBack(error, sdk, call)) throw error;
       const why = call.reason === 'upstream idle' ? 'sent nothing for too long' : (error as Error).message;
-      context.logger.warn(`request ${record.id}: ${route.name} (${route.model}) failed (${why}); falling back to ${next.name} (${next.model})`);
+      context.logger.warn(`request ${record.id}: ${route.name} (${route.model}${onProvider(context, route)}) failed (${why}); falling back to ${next.name} (${next.model}${onProvider(context, next)})`);
     }
   }
+}
+
+/** " on local", for log lines, when the table has providers to tell apart. */
+function onProvider(context: ProxyContext, route: ResolvedRoute): string {
+  return context.routes.namesProviders() ? ` on ${route.provider}` : '';
 }
 
 /** 429s, 5xx, timeouts and unreachable servers move on to a fallback; a 4xx would fail there too. */
@@ -246,7 +259,7 @@ function canFallBack(error: unknown, sdk: typeof OpenAI, call: CallControl): boo
 async function failure(error: unknown, call: CallControl, context: ErrorContext): Promise<AnthropicError> {
   switch (call.reason) {
     case 'upstream idle':
-      return new AnthropicError('api_error', `OpenAI (${context.openaiModel} at ${context.baseURL}) sent nothing for too long; the call was ended`, { status: 504 });
+      return new AnthropicError('api_error', `${context.provider ? `Provider "${context.provider}"` : 'OpenAI'} (${context.openaiModel} at ${context.baseURL}) sent nothing for too long; the call was ended`, { status: 504 });
     case 'proxy stopped':
       return new AnthropicError('api_error', 'The proxy was stopped while this request was in flight', { status: 503 });
     default:

@@ -9,9 +9,10 @@ import { countTokensRequest } from '../anthropic/schema';
 import { ReasoningMemory } from '../openai/reasoning-memory';
 import { ReasoningSigner } from '../openai/reasoning-signature';
 import { RouteTable } from '../routing/match';
+import { DEFAULT_PROVIDER_NAME } from '../routing/providers';
 import { parseRouteTable, type RouteTableInput } from '../routing/table';
 import { countInputTokens } from '../tokens/count-tokens';
-import { OPENAI_BASE_URL, UpstreamClient, type UpstreamSettings, type UpstreamTransport } from '../transport/client';
+import type { UpstreamClient, UpstreamTransport } from '../transport/client';
 import { defaultRetryPolicy, type RetryPolicy } from '../transport/retry';
 import { TokenCheck } from './auth';
 import { CallControl } from './call-control';
@@ -21,6 +22,7 @@ import { redact, redactingLogger, silentLogger, type Logger } from './logger';
 import { handleMessages } from './messages';
 import { modelList } from './model-list';
 import { RequestGuard } from './request-guard';
+import { keyOf, Upstreams } from './upstreams';
 import { parseOrThrow } from './validation';
 
 export interface ProxyOptions {
@@ -162,7 +164,7 @@ export class ProxyServer {
     this.sockets.clear();
     await closed;
     // Its calls are over: the upstream connections it kept alive go too (a restart opens new ones).
-    await Promise.all([this.context.upstream, ...this.retired.splice(0)].map((upstream) => upstream.close('now')));
+    await Promise.all([...this.context.upstreams.all().map((upstream) => upstream.client), ...this.retired.splice(0)].map((client) => client.close('now')));
   }
 
   /** Applies new settings without restarting the listener (routes, upstream, token, log). */
@@ -170,12 +172,8 @@ export class ProxyServer {
     this.options = { ...this.options, ...changes };
     if (changes.token !== undefined) this.tokenCheck = new TokenCheck(changes.token);
     if (changes.allowedHosts !== undefined) this.guard = new RequestGuard(this.host, changes.allowedHosts);
-    const previous = this.context;
-    this.context = this.buildContext(this.options, previous);
-    if (this.context.upstream !== previous.upstream) {
-      this.retired.push(previous.upstream);
-      this.closeRetired();
-    }
+    this.context = this.buildContext(this.options, this.context);
+    if (this.retired.length > 0) this.closeRetired();
   }
 
   /** Closes the upstream pools of earlier settings once no request is in flight: a request keeps
@@ -185,25 +183,32 @@ export class ProxyServer {
     for (const upstream of this.retired.splice(0)) void upstream.close('graceful');
   }
 
+  /** The context for new requests; the clients of `previous` it no longer uses go to `retired`. */
   private buildContext(options: ProxyOptions, previous?: ProxyContext): ProxyContext {
-    const current = previous?.upstream;
-    const settings: UpstreamSettings = {
-      baseURL: options.openaiBaseUrl || OPENAI_BASE_URL,
-      apiKey: options.openaiApiKey,
+    const routes = new RouteTable(parseRouteTable(options.routes));
+    // Each client whose settings did not change is kept, with its pool.
+    const { upstreams, retired } = Upstreams.build(routes.config.providers, {
+      openaiApiKey: options.openaiApiKey,
+      openaiBaseUrl: options.openaiBaseUrl,
+      providerKeys: options.providerKeys,
       timeoutMs: options.upstreamTimeoutMs ?? 10 * 60 * 1000,
       transport: options.upstreamTransport,
-    };
-    const same = current && current.settings.baseURL === settings.baseURL && current.settings.apiKey === settings.apiKey
-      && current.settings.timeoutMs === settings.timeoutMs && current.settings.transport === settings.transport;
+    }, previous?.upstreams);
+    this.retired.push(...retired);
     const reasoningKey = options.reasoningKey ?? createHash('sha256').update(`reasoning:${options.token}`).digest();
+    const reasoningMemory = previous?.reasoningMemory ?? new ReasoningMemory();
+    // A provider's encrypted reasoning is only valid for the same server and key.
+    for (const upstream of previous?.upstreams.all() ?? []) {
+      if (!upstreams.unchangedIn(previous!.upstreams, upstream.provider.name)) reasoningMemory.forgetProvider(upstream.provider.name);
+    }
+    const secrets = () => [...Object.values(this.options.providerKeys ?? {}), this.options.openaiApiKey, this.options.token];
     return {
-      routes: new RouteTable(parseRouteTable(options.routes)),
-      upstream: same ? current : new UpstreamClient(settings), // its pool stays when nothing upstream changed
+      routes,
+      upstreams,
       signer: new ReasoningSigner(reasoningKey),
-      // Kept while the upstream stays: its encrypted reasoning is only valid for the same key.
-      reasoningMemory: same && previous ? previous.reasoningMemory : new ReasoningMemory(),
-      logger: redactingLogger(options.logger ?? silentLogger, () => [this.options.openaiApiKey, this.options.token]),
-      redact: (text) => redact(text, [this.options.openaiApiKey, this.options.token]),
+      reasoningMemory,
+      logger: redactingLogger(options.logger ?? silentLogger, secrets),
+      redact: (text) => redact(text, secrets()),
       retryPolicy: options.retryPolicy ?? defaultRetryPolicy,
       pingIntervalMs: options.pingIntervalMs ?? 5000,
       idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_LIMITS.idleTimeoutMs,
@@ -326,12 +331,17 @@ export class ProxyServer {
   }
 
   private health(context: ProxyContext): unknown {
+    const upstreams = context.upstreams.all();
     return {
       status: 'ok',
-      upstream: context.upstream.settings.baseURL,
-      openaiKeyConfigured: Boolean(this.options.openaiApiKey),
+      // The first provider's base URL and the "openai" provider's key, as before providers.
+      upstream: upstreams[0].client.settings.baseURL,
+      openaiKeyConfigured: Boolean(keyOf({ name: DEFAULT_PROVIDER_NAME }, this.options)),
+      providers: upstreams.map(({ provider, client, needsKey }) => ({
+        name: provider.name, kind: provider.kind, baseURL: client.settings.baseURL, apis: provider.apis, needsKey, keyConfigured: Boolean(client.settings.apiKey),
+      })),
       routes: context.routes.routes().map((route) => ({
-        name: route.name, aliases: route.aliases, patterns: route.patterns, model: route.model, api: route.api, maxOutputTokens: route.maxOutputTokens,
+        name: route.name, aliases: route.aliases, patterns: route.patterns, provider: route.provider, model: route.model, api: route.api, maxOutputTokens: route.maxOutputTokens,
         inputWindow: route.inputWindow ?? null,
       })),
       defaultRoute: context.routes.config.defaultRoute ?? null,
@@ -341,7 +351,7 @@ export class ProxyServer {
 
   private logRequest(context: ProxyContext, record: RequestRecord): void {
     if (record.path === '/' || record.path === '/health') return;
-    const route = record.openaiModel ? ` ${record.claudeModel} -> ${record.openaiModel} (${record.api}${record.stream ? ', stream' : ''})` : '';
+    const route = record.openaiModel ? ` ${record.claudeModel} -> ${record.openaiModel}${record.provider !== undefined && context.routes.namesProviders() ? ` on ${record.provider}` : ''} (${record.api}${record.stream ? ', stream' : ''})` : '';
     const searches = record.usage?.webSearches ? ` searches=${record.usage.webSearches}` : '';
     const usage = record.usage ? ` in=${record.usage.input} cached=${record.usage.cached} out=${record.usage.output}${searches}` : '';
     const outcome = record.outcome ? ` [${record.outcome}]` : '';

@@ -1,15 +1,25 @@
-// The one place that talks to OpenAI: the official `openai` SDK, loaded lazily (it is the
-// heaviest module in the bundle and activation must stay cheap), with the SDK's own retries off
-// because the proxy retries itself (see retry.ts).
+// The one place that makes the SDK clients that talk to a provider: the official `openai` SDK,
+// loaded lazily (it is the heaviest module in the bundle and activation must stay cheap), with
+// the SDK's own retries off because the proxy retries itself (see retry.ts). One UpstreamClient
+// per provider: `OpenAI` for OpenAI and compatible servers, `AzureOpenAI` for Azure.
 import { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
+import type { AzureOpenAI } from 'openai';
 import type OpenAI from 'openai';
+import { isAzureV1Url, type ProviderKind } from '../routing/providers';
 import { createNodeHttpFetch } from './node-http-fetch';
 
 export interface UpstreamSettings {
-  /** OpenAI or any OpenAI-compatible server, including the /v1 suffix where the server has one. */
+  /** OpenAI or any OpenAI-compatible server, including the /v1 suffix where the server has one;
+   *  for Azure the resource's endpoint (deployment URLs) or its …/openai/v1 URL. */
   baseURL: string;
   apiKey: string | undefined;
+  /** Default 'openai'. */
+  kind?: ProviderKind;
+  /** Azure's api-version. */
+  apiVersion?: string;
+  /** Sent with every call (OpenRouter's HTTP-Referer, X-Title…). */
+  headers?: Readonly<Record<string, string>>;
   /** Whole-request timeout for one upstream call. */
   timeoutMs: number;
   /** How calls go out: 'node-http', the proxy's own fetch over keep-alive agents; or 'fetch',
@@ -48,6 +58,14 @@ export function loadOpenAISdk(): Promise<typeof OpenAI> {
   return sdk;
 }
 
+let azure: Promise<typeof AzureOpenAI> | undefined;
+
+/** The SDK's Azure client, from the same copy of the package as loadOpenAISdk's. */
+function loadAzureOpenAI(): Promise<typeof AzureOpenAI> {
+  azure ??= import('openai').then((module) => module.AzureOpenAI);
+  return azure;
+}
+
 /**
  * The connections of one UpstreamClient: keep-alive agents for node:http and node:https, used by a
  * `fetch` over them (node-http-fetch.ts) that costs the proxy less CPU per call than Node's own
@@ -81,27 +99,80 @@ function closedSockets(agents: Pool['agents']): Promise<void> {
   return Promise.all(sockets.map((socket) => new Promise<void>((resolve) => socket!.once('close', () => resolve())))).then(() => undefined);
 }
 
+/** Whether two settings make the same client (then its pool is kept across a reconfigure). */
+export function sameUpstream(a: UpstreamSettings, b: UpstreamSettings): boolean {
+  return a.baseURL === b.baseURL && a.apiKey === b.apiKey && (a.kind ?? 'openai') === (b.kind ?? 'openai') && a.apiVersion === b.apiVersion
+    && a.timeoutMs === b.timeoutMs && a.transport === b.transport && sameHeaders(a.headers ?? {}, b.headers ?? {});
+}
+
+function sameHeaders(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const names = Object.keys(a);
+  return names.length === Object.keys(b).length && names.every((name) => b[name] === a[name]);
+}
+
+interface Made {
+  openai: OpenAI;
+  pool: Pool | undefined;
+  /** Azure deployment URLs: one client per deployment (AzureOpenAI's `deployment`), sharing the pool. */
+  deployments: Map<string, OpenAI>;
+}
+
 export class UpstreamClient {
-  private client: Promise<{ openai: OpenAI; pool: Pool | undefined }> | undefined;
+  private client: Promise<Made> | undefined;
 
   constructor(readonly settings: UpstreamSettings) {}
 
-  get(): Promise<OpenAI> {
-    this.client ??= (async () => {
-      const OpenAIClass = await loadOpenAISdk();
-      const pool = createPool(this.settings.transport ?? defaultTransport(this.settings.baseURL));
-      const openai = new OpenAIClass({
-        // The SDK refuses to start without a key; a missing key must instead reach OpenAI's 401 so
-        // that the client gets an authentication_error explaining what to set.
-        apiKey: this.settings.apiKey || 'missing-openai-api-key',
-        baseURL: this.settings.baseURL,
-        timeout: this.settings.timeoutMs,
-        maxRetries: 0,
-        ...(pool ? { fetch: pool.fetch } : {}),
+  /** The SDK client for a call to `model` (on Azure's deployment URLs, the deployment's name). */
+  async get(model?: string): Promise<OpenAI> {
+    this.client ??= this.make();
+    const made = await this.client;
+    if (model === undefined || !this.usesDeploymentUrls()) return made.openai;
+    let deployment = made.deployments.get(model);
+    if (!deployment) {
+      // The proxy posts bodies as bytes (endpoint.ts), so AzureOpenAI cannot read the model from
+      // them to build the deployment URL: each deployment gets its own client, same connections.
+      deployment = (made.openai as AzureOpenAI).withOptions({ deployment: model });
+      made.deployments.set(model, deployment);
+    }
+    return deployment;
+  }
+
+  private usesDeploymentUrls(): boolean {
+    return this.settings.kind === 'azure' && !isAzureV1Url(this.settings.baseURL);
+  }
+
+  private async make(): Promise<Made> {
+    const OpenAIClass = await loadOpenAISdk();
+    const { settings } = this;
+    const pool = createPool(settings.transport ?? defaultTransport(settings.baseURL));
+    const common = {
+      timeout: settings.timeoutMs,
+      maxRetries: 0,
+      defaultHeaders: { ...settings.headers },
+      ...(pool ? { fetch: pool.fetch } : {}),
+    };
+    // The SDK refuses to start without a key. A call to a provider that needs one is refused
+    // before this client is used (messages.ts); a server that needs none ignores this one.
+    const apiKey = settings.apiKey || 'no-key';
+    let openai: OpenAI;
+    if (settings.kind === 'azure' && (settings.apiVersion !== undefined || !isAzureV1Url(settings.baseURL))) {
+      // AzureOpenAI: the key in the api-key header, the api-version query parameter, and on the
+      // deployment URLs the deployment in the path. A bare resource URL is its `endpoint`.
+      const bare = new URL(settings.baseURL).pathname.replace(/\/+$/, '') === '';
+      openai = new (await loadAzureOpenAI())({
+        ...common,
+        apiKey,
+        apiVersion: settings.apiVersion,
+        ...(bare ? { endpoint: settings.baseURL } : { baseURL: settings.baseURL }),
       });
-      return { openai, pool };
-    })();
-    return this.client.then((client) => client.openai);
+    } else if (settings.kind === 'azure') {
+      // Azure's v1 API without an api-version, which AzureOpenAI insists on: the plain client,
+      // its key sent as Azure's api-key header instead of a bearer token.
+      openai = new OpenAIClass({ ...common, apiKey, baseURL: settings.baseURL, defaultHeaders: { ...common.defaultHeaders, 'api-key': apiKey, authorization: null } });
+    } else {
+      openai = new OpenAIClass({ ...common, apiKey, baseURL: settings.baseURL });
+    }
+    return { openai, pool, deployments: new Map() };
   }
 
   /** Closes this client's connections: gracefully (calls in flight finish first, idle sockets go
