@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { providerNeedsKey } from '../proxy';
 import { LOCAL_SERVERS, planLocalServer, type LocalScope, type LocalServerPlan } from './local-server-plan';
-import { hostOf } from './hosts';
+import { hostOf } from './provider-facts';
 import type { ProxyLog } from './log';
 import type { Prompts } from './prompts';
 import { readSettings, SECTION } from './settings';

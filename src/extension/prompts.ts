@@ -3,7 +3,7 @@
 // The input boxes (a provider's key, a URL) go to VS Code directly and are not recorded.
 import * as vscode from 'vscode';
 import { DEFAULT_PROVIDER_NAME } from '../proxy';
-import { hostOf } from './hosts';
+import { hostOf } from './provider-facts';
 
 export interface Prompt {
   kind: 'info' | 'warning' | 'error' | 'pick';

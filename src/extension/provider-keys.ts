@@ -1,9 +1,10 @@
 // The commands that store a provider's key: "Set Provider API Key" (a quick pick of the providers
 // that need one, then a masked input box) and "Set OpenAI API Key" (the provider named "openai").
-import { DEFAULT_PROVIDER_NAME, providerNeedsKey, type ProviderConfig } from '../proxy';
-import { hostOf } from './hosts';
+import { DEFAULT_PROVIDER_NAME, type ProviderConfig } from '../proxy';
+import { hostOf } from './provider-facts';
 import { askForProviderKey, type Prompts } from './prompts';
 import type { ProxyController } from './proxy/proxy-controller';
+import type { ProviderSummary } from './status-tooltip';
 
 /** What a caller may give instead of the dialogs: the tooltip's link gives the provider, scripts and tests the key too. */
 export interface SetProviderKeyOptions {
@@ -14,13 +15,14 @@ export interface SetProviderKeyOptions {
 /** Returns the name of the provider whose key was stored, or undefined when cancelled. */
 export async function setProviderKey(controller: ProxyController, prompts: Prompts, given?: SetProviderKeyOptions): Promise<string | undefined> {
   const options = typeof given === 'object' && given !== null ? given : {};
-  const needing = controller.providers.filter(providerNeedsKey);
+  const states = controller.providerStates();
+  const needing = controller.providers.filter((provider) => states.find((state) => state.name === provider.name)?.key !== 'not needed');
   if (needing.length === 0) {
     const names = controller.providers.map((provider) => `"${provider.name}"`).join(', ');
     void prompts.info(`Claude Proxy: no provider needs a key (${names || 'no valid claudeProxy.providers'}). A server on this machine takes none.`);
     return undefined;
   }
-  const provider = options.provider === undefined ? await pickProvider(controller, prompts, needing) : needing.find((candidate) => candidate.name === options.provider);
+  const provider = options.provider === undefined ? await pickProvider(prompts, needing, states) : needing.find((candidate) => candidate.name === options.provider);
   if (!provider) {
     if (options.provider === undefined) return undefined;
     throw new Error(`no provider named "${options.provider}" needs a key; these do: ${needing.map((candidate) => candidate.name).join(', ')} (claudeProxy.providers)`);
@@ -45,10 +47,9 @@ async function storeKey(controller: ProxyController, provider: Pick<ProviderConf
   return true;
 }
 
-function pickProvider(controller: ProxyController, prompts: Prompts, providers: readonly ProviderConfig[]): Thenable<ProviderConfig | undefined> {
-  const states = new Map(controller.providerStates().map((state) => [state.name, state]));
+function pickProvider(prompts: Prompts, providers: readonly ProviderConfig[], states: readonly ProviderSummary[]): Thenable<ProviderConfig | undefined> {
   const items = providers.map((provider) => {
-    const state = states.get(provider.name);
+    const state = states.find((candidate) => candidate.name === provider.name);
     return {
       label: provider.name,
       description: `${provider.kind} · ${state ? hostOf(state.baseURL) : ''}`,

@@ -1,10 +1,10 @@
 // What the status-bar item's tooltip says: the proxy's state, today's usage, each provider's state
 // (kind, host, whether its key is set) and the routes. Markdown text; no `vscode` import, so that
 // it is unit-tested in plain Node.
-import { DEFAULT_PROVIDER_NAME, providerNeedsKey } from '../proxy';
+import { DEFAULT_PROVIDER_NAME } from '../proxy';
 import { todayLine } from './dashboard/format';
 import type { Totals } from './dashboard/stats';
-import { hostOf } from './hosts';
+import { hostOf, keyNeeded } from './provider-facts';
 import type { ProxyState } from './proxy/proxy-state';
 import type { KeySource, ProviderKeys } from './secrets';
 import type { ExtensionSettings } from './settings';
@@ -57,7 +57,7 @@ export function providerSummaries(settings: ExtensionSettings | undefined, keys:
   if (!settings) return [];
   return settings.routeTable.providers.map((provider) => {
     const found = keys[provider.name];
-    const key: KeyState = !providerNeedsKey(provider) ? 'not needed' : found?.key ? 'set' : 'missing';
+    const key: KeyState = !keyNeeded(provider, settings.openaiBaseUrl) ? 'not needed' : found?.key ? 'set' : 'missing';
     return { name: provider.name, kind: provider.kind, baseURL: provider.baseURL ?? settings.openaiBaseUrl, key, keySource: found?.source ?? 'none' };
   });
 }

@@ -1,19 +1,21 @@
 // The providers' keys and the proxy token: read for a start (a start the user asked for asks for a
 // missing key), and handed to the running proxy when they change in SecretStorage or when the
 // providers change in the settings.
-import { DEFAULT_PROVIDER_NAME, providerNeedsKey, type ProviderConfig } from '../../proxy';
+import { DEFAULT_PROVIDER_NAME } from '../../proxy';
 import type { ProxyLog } from '../log';
 import { askForProviderKey } from '../prompts';
+import { keyNeeded } from '../provider-facts';
+import type { ExtensionSettings } from '../settings';
 import type { KeySource, ProviderKeys, Secrets } from '../secrets';
 import type { ProxySession } from './proxy-state';
 
-/** The key of every provider that needs one; `interactive` asks for each missing one and stores the answer. */
-export async function readProviderKeys(secrets: Secrets, providers: readonly ProviderConfig[], interactive: boolean): Promise<ProviderKeys> {
+/** The key of every provider (one that needs none may still take one); `interactive` asks for
+ *  each missing key that is needed, and stores the answer. */
+export async function readProviderKeys(secrets: Secrets, settings: Pick<ExtensionSettings, 'routeTable' | 'openaiBaseUrl'>, interactive: boolean): Promise<ProviderKeys> {
   const keys: ProviderKeys = {};
-  for (const provider of providers) {
-    if (!providerNeedsKey(provider)) continue;
+  for (const provider of settings.routeTable.providers) {
     let found = await secrets.providerKey(provider.name);
-    if (!found.key && interactive) {
+    if (!found.key && interactive && keyNeeded(provider, settings.openaiBaseUrl)) {
       const entered = await askForProviderKey(provider);
       if (entered) {
         await secrets.setProviderKey(provider.name, entered);
@@ -35,15 +37,15 @@ export function proxyKeyOptions(keys: ProviderKeys): { openaiApiKey: string | un
 /** A new key in SecretStorage (or none), or other providers: the running proxy sends the keys
  *  from the next request on. Returns whether anything changed. */
 export async function applyKeys(session: ProxySession, secrets: Secrets, log: ProxyLog): Promise<boolean> {
-  const providers = session.settings?.routeTable.providers ?? [];
-  const keys = await readProviderKeys(secrets, providers, false);
+  if (!session.settings) return false;
+  const keys = await readProviderKeys(secrets, session.settings, false);
   const changed = [...new Set([...Object.keys(keys), ...Object.keys(session.keys)])]
     .filter((name) => keys[name]?.key !== session.keys[name]?.key || keys[name]?.source !== session.keys[name]?.source);
   if (changed.length === 0) return false;
   session.keys = keys;
   if (session.server) {
     session.server.reconfigure(proxyKeyOptions(keys));
-    for (const name of changed) if (keys[name]) log.info(`API key of provider "${name}" updated: ${describeKeySource(keys[name].source)}`);
+    for (const name of changed) log.info(`API key of provider "${name}" updated: ${describeKeySource(keys[name]?.source ?? 'none')}`);
   }
   return true;
 }

@@ -52,7 +52,7 @@ export class ProxyLifecycle {
     const settings = (session.settings = result.settings);
     log.level = settings.logLevel;
     for (const note of result.notes) log.warn(note);
-    const keys = (session.keys = await readProviderKeys(secrets, settings.routeTable.providers, interactive));
+    const keys = (session.keys = await readProviderKeys(secrets, settings, interactive));
     const token = await secrets.proxyToken();
     session.setState({ kind: 'starting' });
     const recordUsage = usage?.recorder();
