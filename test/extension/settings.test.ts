@@ -94,7 +94,7 @@ test('package.json contributes every command under the "Claude Proxy" category, 
     return command.title;
   });
   for (const title of ['Start Claude proxy', 'Stop Claude proxy', 'Restart Claude proxy', 'Run Self-Tests', 'Export Environment',
-    'Open Claude Code Terminal', 'Set OpenAI API Key', 'Rotate Proxy Token', 'Show Log',
+    'Open Claude Code Terminal', 'Set OpenAI API Key', 'Set Provider API Key', 'Use a Local Server', 'Rotate Proxy Token', 'Show Log',
     'Show Dashboard', 'Export Usage History', 'Clear Usage History', 'Configure Claude Code Extension']) {
     assert.ok(titles.includes(title), `missing command "${title}"`);
   }
