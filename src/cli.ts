@@ -1,7 +1,10 @@
 // `npm start`: the same proxy the extension hosts, headless.
 import { readFileSync } from 'node:fs';
 import { claudeEnvironment, exportLines } from './extension/environment';
-import { autoCompactWindow, consoleLogger, DEFAULT_LIMITS, defaultRouteTable, type LogLevel, parseRouteTable, ProxyServer, randomToken, type UpstreamTransport } from './proxy';
+import {
+  autoCompactWindow, consoleLogger, DEFAULT_LIMITS, defaultRouteTable, type LogLevel, parseRouteTable, type ProviderConfig, type ProviderStatus, ProxyServer,
+  randomToken, type RouteTableConfig, type UpstreamTransport,
+} from './proxy';
 
 const HELP = `Claude OpenAI Proxy (headless)
 
@@ -11,13 +14,26 @@ so that the Claude Code CLI works on OpenAI.
 Usage: npm start            (or: node dist/cli.js)
 
 Environment:
-  OPENAI_API_KEY        the OpenAI key (required for real answers)
+  OPENAI_API_KEY        the OpenAI key (required for real answers from OpenAI)
   OPENAI_BASE_URL       OpenAI-compatible base URL (default https://api.openai.com/v1)
   CLAUDE_PROXY_TOKEN    the token clients must send; if unset a random one is made and printed
   CLAUDE_PROXY_PORT     port to listen on (default 4000; 0 = any free port)
   CLAUDE_PROXY_HOST     address to bind (default 127.0.0.1)
-  CLAUDE_PROXY_CONFIG   path of a JSON route table ({"routes":[…],"defaultRoute":…,"webSearchRoute":…})
+  CLAUDE_PROXY_CONFIG   path of a JSON route table:
+                        {"providers":[…],"routes":[…],"defaultRoute":…,"webSearchRoute":…}
   CLAUDE_PROXY_LOG      debug | info | warn | error | off (default info)
+
+Providers (the "providers" of CLAUDE_PROXY_CONFIG; default: one, {"name":"openai","kind":"openai"}):
+  {"name":"local","kind":"compatible","baseURL":"http://127.0.0.1:8080/v1"}
+  {"name":"azure-work","kind":"azure","baseURL":"https://RESOURCE.openai.azure.com/openai/v1",
+   "keyEnv":"AZURE_OPENAI_API_KEY"}
+  {"name":"openrouter","kind":"compatible","baseURL":"https://openrouter.ai/api/v1",
+   "keyEnv":"OPENROUTER_API_KEY","headers":{"HTTP-Referer":"https://example.com","X-Title":"Me"}}
+  Fields: name, kind (openai | azure | compatible), baseURL (required but for kind openai),
+  apis (["chat","responses"] by default), headers, needsKey (default true, false for a
+  compatible server on 127.0.0.1/localhost/::1), apiVersion (azure deployment URLs), keyEnv:
+  the environment variable holding the provider's key (default OPENAI_API_KEY for kind openai).
+  A route names its provider with "provider" (default: the first); its fallbacks may be on others.
 
 Limits (whole numbers):
   CLAUDE_PROXY_IDLE_TIMEOUT_MS   a stream whose upstream sends nothing for this long
@@ -46,7 +62,8 @@ async function main(): Promise<void> {
   }
   const env = process.env;
   const logger = consoleLogger((env.CLAUDE_PROXY_LOG as LogLevel | undefined) ?? 'info');
-  const routes = parseRouteTable(env.CLAUDE_PROXY_CONFIG ? JSON.parse(readFileSync(env.CLAUDE_PROXY_CONFIG, 'utf8')) : defaultRouteTable);
+  const routes = parseRouteTable(env.CLAUDE_PROXY_CONFIG ? readConfig(env.CLAUDE_PROXY_CONFIG) : defaultRouteTable);
+  const providerKeys = keysFromEnvironment(routes);
   const generatedToken = !env.CLAUDE_PROXY_TOKEN;
   const token = env.CLAUDE_PROXY_TOKEN || randomToken();
   const port = env.CLAUDE_PROXY_PORT === undefined || env.CLAUDE_PROXY_PORT === '' ? 4000 : Number(env.CLAUDE_PROXY_PORT);
@@ -55,12 +72,12 @@ async function main(): Promise<void> {
   const maxBodyBytes = wholeNumber('CLAUDE_PROXY_MAX_BODY_BYTES', 1);
   const requestReadTimeoutMs = wholeNumber('CLAUDE_PROXY_READ_TIMEOUT_MS', 1, MAX_TIMER_MS);
   const upstreamTransport = transport(env.CLAUDE_PROXY_UPSTREAM_TRANSPORT);
-  if (!env.OPENAI_API_KEY) logger.warn('OPENAI_API_KEY is not set: model calls will fail with authentication_error');
 
   const server = new ProxyServer({
     token,
     openaiApiKey: env.OPENAI_API_KEY,
     openaiBaseUrl: env.OPENAI_BASE_URL,
+    providerKeys,
     routes,
     host: env.CLAUDE_PROXY_HOST || '127.0.0.1',
     port,
@@ -80,6 +97,11 @@ async function main(): Promise<void> {
     process.stdout.write(`# Paste into the shell where you run claude, with ANTHROPIC_AUTH_TOKEN set to your CLAUDE_PROXY_TOKEN:\n`);
   }
   process.stdout.write(exportLines('bash / zsh', variables));
+  for (const status of server.providers()) {
+    const line = providerLine(status, routes.providers.find((provider) => provider.name === status.name)!);
+    process.stdout.write(`# ${line}\n`);
+    if (status.needsKey && !status.keyConfigured) logger.warn(`${line}; its model calls will fail with authentication_error`);
+  }
   process.stdout.write(`Claude proxy listening on ${url}\n`);
   // The o200k tokenizer (~60 MB) loads on the first count_tokens request, not here: most
   // sessions never ask, and the first /context pays ~130 ms once.
@@ -93,6 +115,43 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** The route table file: JSON, checked by parseRouteTable (which names each invalid field). */
+function readConfig(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`CLAUDE_PROXY_CONFIG: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`CLAUDE_PROXY_CONFIG: ${path} is not valid JSON (${(error as Error).message})`, { cause: error });
+  }
+}
+
+/** The environment variable holding a provider's key, if it has one. */
+function keyVariable(provider: ProviderConfig): string | undefined {
+  return provider.keyEnv ?? (provider.kind === 'openai' ? 'OPENAI_API_KEY' : undefined);
+}
+
+/** Each provider's key, from the variable its keyEnv names. */
+function keysFromEnvironment(routes: RouteTableConfig): Record<string, string | undefined> {
+  return Object.fromEntries(routes.providers.map((provider) => {
+    const variable = keyVariable(provider);
+    return [provider.name, variable === undefined ? undefined : process.env[variable] || undefined];
+  }));
+}
+
+/** "provider local (compatible, http://127.0.0.1:8080/v1): no key needed", never the key itself. */
+function providerLine(status: ProviderStatus, provider: ProviderConfig): string {
+  const variable = keyVariable(provider);
+  const key = status.keyConfigured ? `key set (${variable})`
+    : !status.needsKey ? 'no key needed'
+      : variable === undefined ? 'key not set: give it "keyEnv", the environment variable that holds it' : `key not set: set ${variable}`;
+  return `provider ${status.name} (${status.kind}, ${status.baseURL}): ${key}`;
 }
 
 function transport(raw: string | undefined): UpstreamTransport | undefined {

@@ -3,7 +3,7 @@
 // Nothing under src/proxy imports `vscode`.
 export type { RequestRecord } from './server/context';
 export { consoleLogger, redact, type Logger, type LogLevel } from './server/logger';
-export { DEFAULT_LIMITS, ProxyServer, randomToken } from './server/proxy-server';
+export { DEFAULT_LIMITS, ProxyServer, randomToken, type ProviderStatus } from './server/proxy-server';
 export { autoCompactWindow } from './routing/model-facts';
 export { DEFAULT_PROVIDER_NAME, hostsWebSearch, providerNeedsKey, providerSchema, type ProviderConfig, type ProviderInput } from './routing/providers';
 export { defaultRouteTable, parseRouteTable, routeTableSchema, type RouteTableConfig } from './routing/table';

@@ -16,6 +16,24 @@ test('--help documents the environment variables', () => {
   const run = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8', timeout: 10000 });
   assert.equal(run.status, 0);
   for (const name of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'CLAUDE_PROXY_TOKEN', 'CLAUDE_PROXY_PORT', 'CLAUDE_PROXY_CONFIG', 'CLAUDE_PROXY_IDLE_TIMEOUT_MS', 'CLAUDE_PROXY_MAX_BODY_BYTES', 'CLAUDE_PROXY_READ_TIMEOUT_MS', 'CLAUDE_PROXY_UPSTREAM_TRANSPORT']) assert.match(run.stdout, new RegExp(name));
+  // Providers: every field of one, and each kind with an example.
+  for (const field of ['"providers"', 'keyEnv', 'needsKey', 'apiVersion', 'headers', 'apis', '"kind":"azure"', '"kind":"compatible"', 'openrouter.ai', '"provider"']) assert.ok(run.stdout.includes(field), field);
+});
+
+test('providers in CLAUDE_PROXY_CONFIG: an invalid one, an unknown provider or a file that is not JSON is refused, naming what is wrong', async () => {
+  const { writeFileSync, mkdtempSync } = await import('node:fs');
+  const dir = mkdtempSync(join((await import('node:os')).tmpdir(), 'proxy-providers-'));
+  const refused = (config: string) => {
+    const file = join(dir, `config-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(file, config);
+    const run = spawnSync(process.execPath, [cli], { encoding: 'utf8', timeout: 10000, env: { PATH: process.env.PATH, CLAUDE_PROXY_CONFIG: file, CLAUDE_PROXY_PORT: '0' } });
+    assert.equal(run.status, 1, run.stdout);
+    return run.stderr;
+  };
+  assert.match(refused(JSON.stringify({ providers: [{ name: 'az', kind: 'azure' }], routes: [{ name: 'x', model: 'm', provider: 'az' }] })), /providers\.0\.baseURL: a provider of kind "azure" needs a baseURL/);
+  assert.match(refused(JSON.stringify({ providers: [{ name: 'local', kind: 'compatible', baseURL: 'http://127.0.0.1:1/v1' }], routes: [{ name: 'x', model: 'm', provider: 'lokal' }] })), /routes\.0\.provider: no provider is named "lokal"/);
+  assert.match(refused(JSON.stringify({ providers: [{ name: 'p', kind: 'compatible', baseURL: 'http://127.0.0.1:1/v1', headers: { Authorization: 'Bearer sk-x' } }], routes: [{ name: 'x', model: 'm' }] })), /providers\.0\.headers\.Authorization: "Authorization" carries a key/);
+  assert.match(refused('{"routes": ['), /CLAUDE_PROXY_CONFIG: .* is not valid JSON/);
 });
 
 test('without CLAUDE_PROXY_TOKEN a token is generated and printed with the export lines; it works', async () => {

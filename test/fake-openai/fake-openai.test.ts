@@ -594,3 +594,19 @@ test('files: a base64 PDF data URL is accepted on both APIs; other file data and
       400, 'missing_required_parameter');
   });
 });
+
+test('two instances at once: each on its own port with its own key, the other\'s key refused; keyRequired false takes none', async () => {
+  const a = await startFakeOpenAI({ apiKey: 'sk-provider-a-key' });
+  const b = await startFakeOpenAI({ apiKey: 'sk-provider-b-key' });
+  const open = await startFakeOpenAI({ keyRequired: false });
+  try {
+    assert.notEqual(a.url, b.url);
+    const hello = { model: 'gpt-4.1-mini', messages: [{ role: 'user' as const, content: 'hi' }] };
+    await new OpenAI({ apiKey: a.apiKey, baseURL: a.url, maxRetries: 0 }).chat.completions.create(hello);
+    await rejects(new OpenAI({ apiKey: a.apiKey, baseURL: b.url, maxRetries: 0 }).chat.completions.create(hello), 401, 'invalid_api_key');
+    await new OpenAI({ apiKey: 'anything', baseURL: open.url, maxRetries: 0 }).chat.completions.create(hello);
+    assert.equal(open.requests.at(-1)!.rejection, undefined);
+  } finally {
+    await Promise.all([a.close(), b.close(), open.close()]);
+  }
+});

@@ -77,6 +77,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   }
 
   function checkAuth(header: string | undefined): void {
+    if (options.keyRequired === false) return;
     const match = /^Bearer\s+(.*)$/i.exec(header ?? '');
     if (!match || match[1].trim() === '') throw missingKeyError();
     if (match[1].trim() !== apiKey) throw wrongKeyError(match[1].trim());

@@ -83,7 +83,11 @@ export interface ModelSpec {
 }
 
 export interface FakeOpenAIOptions {
+  /** The key it expects as `Authorization: Bearer …` (default 'sk-fake-test-key'); each instance has its own. */
   apiKey?: string;
+  /** false: a local server started without a key (llama-server without --api-key), which takes
+   *  any Authorization header or none. Default true. */
+  keyRequired?: boolean;
   /** extra models (or overrides by id) on top of the built-in list */
   models?: ModelSpec[];
   /**

@@ -9,7 +9,7 @@ import { countTokensRequest } from '../anthropic/schema';
 import { ReasoningMemory } from '../openai/reasoning-memory';
 import { ReasoningSigner } from '../openai/reasoning-signature';
 import { RouteTable } from '../routing/match';
-import { DEFAULT_PROVIDER_NAME } from '../routing/providers';
+import { DEFAULT_PROVIDER_NAME, type ProviderKind } from '../routing/providers';
 import { parseRouteTable, type RouteTableInput } from '../routing/table';
 import { countInputTokens } from '../tokens/count-tokens';
 import type { UpstreamClient, UpstreamTransport } from '../transport/client';
@@ -60,6 +60,16 @@ export interface ProxyOptions {
   reasoningKey?: Buffer;
   /** Called when a request ends, with its log record (for the status bar and the dashboard). */
   onRequestEnd?: (record: RequestRecord) => void;
+}
+
+/** A provider as /health reports it. */
+export interface ProviderStatus {
+  name: string;
+  kind: ProviderKind;
+  baseURL: string;
+  apis: ('chat' | 'responses')[];
+  needsKey: boolean;
+  keyConfigured: boolean;
 }
 
 /** The limits a user may change (the headless CLI's environment, the extension's settings). */
@@ -330,6 +340,13 @@ export class ProxyServer {
     }
   }
 
+  /** Each provider's state, as /health shows it (never a key). */
+  providers(context = this.context): ProviderStatus[] {
+    return context.upstreams.all().map(({ provider, client, needsKey }) => ({
+      name: provider.name, kind: provider.kind, baseURL: client.settings.baseURL, apis: provider.apis, needsKey, keyConfigured: Boolean(client.settings.apiKey),
+    }));
+  }
+
   private health(context: ProxyContext): unknown {
     const upstreams = context.upstreams.all();
     return {
@@ -337,9 +354,7 @@ export class ProxyServer {
       // The first provider's base URL and the "openai" provider's key, as before providers.
       upstream: upstreams[0].client.settings.baseURL,
       openaiKeyConfigured: Boolean(keyOf({ name: DEFAULT_PROVIDER_NAME }, this.options)),
-      providers: upstreams.map(({ provider, client, needsKey }) => ({
-        name: provider.name, kind: provider.kind, baseURL: client.settings.baseURL, apis: provider.apis, needsKey, keyConfigured: Boolean(client.settings.apiKey),
-      })),
+      providers: this.providers(context),
       routes: context.routes.routes().map((route) => ({
         name: route.name, aliases: route.aliases, patterns: route.patterns, provider: route.provider, model: route.model, api: route.api, maxOutputTokens: route.maxOutputTokens,
         inputWindow: route.inputWindow ?? null,
