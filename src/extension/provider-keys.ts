@@ -16,7 +16,7 @@ export interface SetProviderKeyOptions {
 export async function setProviderKey(controller: ProxyController, prompts: Prompts, given?: SetProviderKeyOptions): Promise<string | undefined> {
   const options = typeof given === 'object' && given !== null ? given : {};
   const states = controller.providerStates();
-  const needing = controller.providers.filter((provider) => states.find((state) => state.name === provider.name)?.key !== 'not needed');
+  const needing = controller.providers.filter((provider) => states.find((state) => state.name === provider.name)?.needsKey);
   if (needing.length === 0) {
     const names = controller.providers.map((provider) => `"${provider.name}"`).join(', ');
     void prompts.info(`Claude Proxy: no provider needs a key (${names || 'no valid claudeProxy.providers'}). A server on this machine takes none.`);

@@ -26,6 +26,9 @@ export interface ProviderSummary {
   kind: string;
   /** The base URL calls go to (an openai provider without one: claudeProxy.openaiBaseUrl). */
   baseURL: string;
+  /** Whether calls there need a key (the proxy's rule, provider-facts.ts keyNeeded). */
+  needsKey: boolean;
+  /** A key stored for a provider that needs none is still sent: it counts as set. */
   key: KeyState;
   keySource: KeySource;
 }
@@ -57,8 +60,9 @@ export function providerSummaries(settings: ExtensionSettings | undefined, keys:
   if (!settings) return [];
   return settings.routeTable.providers.map((provider) => {
     const found = keys[provider.name];
-    const key: KeyState = !keyNeeded(provider, settings.openaiBaseUrl) ? 'not needed' : found?.key ? 'set' : 'missing';
-    return { name: provider.name, kind: provider.kind, baseURL: provider.baseURL ?? settings.openaiBaseUrl, key, keySource: found?.source ?? 'none' };
+    const needsKey = keyNeeded(provider, settings.openaiBaseUrl);
+    const key: KeyState = found?.key ? 'set' : needsKey ? 'missing' : 'not needed';
+    return { name: provider.name, kind: provider.kind, baseURL: provider.baseURL ?? settings.openaiBaseUrl, needsKey, key, keySource: found?.source ?? 'none' };
   });
 }
 

@@ -48,11 +48,18 @@ test('each provider\'s state: key set, no key needed, key missing (with a link t
 test('OPENAI_API_KEY as the key is said; the default table shows one OpenAI provider at claudeProxy.openaiBaseUrl', () => {
   const defaults = settings({ openaiBaseUrl: 'https://example.test/v1' });
   const [openai] = providerSummaries(defaults, { openai: { key: 'sk-env', source: 'environment' } });
-  assert.deepEqual(openai, { name: 'openai', kind: 'openai', baseURL: 'https://example.test/v1', key: 'set', keySource: 'environment' });
+  assert.deepEqual(openai, { name: 'openai', kind: 'openai', baseURL: 'https://example.test/v1', needsKey: true, key: 'set', keySource: 'environment' });
   const text = tooltipMarkdown({ state: { kind: 'stopped' }, activeRequests: 0, served: 0, routes: routeSummaries(defaults), providers: [openai] });
   assert.match(text, /\| `openai` \| openai \| `example\.test` \| key set \(OPENAI_API_KEY\) \|/);
   assert.match(text, /stopped/);
   assert.equal(describeRoute(routeSummaries(defaults)[1]), 'claude-haiku-4-5, claude-fast (claude-haiku-*, claude-*-haiku-*, haiku) -> gpt-5-mini (chat) on openai');
+});
+
+test('a key stored for a provider that needs none is still sent, and shown as set', () => {
+  const local = settings({ providers: [{ name: 'local', kind: 'compatible', baseURL: 'http://127.0.0.1:8000/v1' }], routes: [{ name: 'x', model: 'm' }] });
+  const [withKey] = providerSummaries(local, { local: { key: 'sk-optional', source: 'secret-storage' } });
+  assert.deepEqual([withKey.needsKey, withKey.key], [false, 'set']);
+  assert.equal(providerSummaries(local, {})[0].key, 'not needed');
 });
 
 test('names from the settings cannot break the table', () => {

@@ -44,14 +44,11 @@ export class DashboardPanel implements vscode.Disposable {
     return new DashboardPanel(panel, media, host, onDispose);
   }
 
-  private constructor(readonly panel: vscode.WebviewPanel, private readonly media: vscode.Uri, private readonly host: DashboardHost, onDispose: () => void) {
+  private constructor(readonly panel: vscode.WebviewPanel, private readonly media: vscode.Uri, private readonly host: DashboardHost, private readonly onDispose: () => void) {
     panel.webview.html = this.html();
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw) => this.receive(raw)),
-      panel.onDidDispose(() => {
-        this.dispose();
-        onDispose();
-      }),
+      panel.onDidDispose(() => this.dispose()),
     );
     const unsubscribe = host.usage.onDidChange((change) => this.changed(change));
     this.disposables.push({ dispose: unsubscribe });
@@ -76,6 +73,8 @@ export class DashboardPanel implements vscode.Disposable {
     if (this.timer) clearTimeout(this.timer);
     for (const disposable of this.disposables) disposable.dispose();
     this.panel.dispose();
+    // Closed by the user or in code: the dashboard makes a new panel next time.
+    this.onDispose();
   }
 
   private changed(change: UsageChange): void {
