@@ -1,7 +1,7 @@
 // The fake OpenAI server, driven by the real openai SDK: answers as OpenAI does, rejects what OpenAI rejects.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import OpenAI, { APIError } from 'openai';
+import OpenAI, { APIError, AzureOpenAI } from 'openai';
 import { startFakeOpenAI, type FakeOpenAI } from './';
 
 async function withFake(run: (fake: FakeOpenAI, client: OpenAI) => Promise<void>): Promise<void> {
@@ -608,5 +608,25 @@ test('two instances at once: each on its own port with its own key, the other\'s
     assert.equal(open.requests.at(-1)!.rejection, undefined);
   } finally {
     await Promise.all([a.close(), b.close(), open.close()]);
+  }
+});
+
+test('azure: the SDK\'s AzureOpenAI on deployment URLs and the v1 URL; a wrong key, api-version or deployment refused as Azure does', async () => {
+  const fake = await startFakeOpenAI({ apiKey: 'azure-key-for-the-fake', azure: { apiVersion: '2025-04-01-preview', deployments: { 'my-mini': 'gpt-4.1-mini' } } });
+  const resource = fake.url.replace(/\/v1$/, '');
+  const hello = { model: 'my-mini', messages: [{ role: 'user' as const, content: 'hi' }] };
+  try {
+    const classic = new AzureOpenAI({ apiKey: 'azure-key-for-the-fake', endpoint: resource, apiVersion: '2025-04-01-preview', deployment: 'my-mini', maxRetries: 0 });
+    const answer = await classic.chat.completions.create(hello);
+    assert.match(answer.model, /^gpt-4\.1-mini-/, 'the deployment\'s model answered');
+    assert.equal(fake.requests.at(-1)!.path, '/openai/deployments/my-mini/chat/completions');
+    const v1 = new OpenAI({ apiKey: 'unused', baseURL: `${resource}/openai/v1`, defaultHeaders: { 'api-key': 'azure-key-for-the-fake' }, maxRetries: 0 });
+    await v1.responses.create({ model: 'my-mini', input: 'hi' });
+    await rejects(new AzureOpenAI({ apiKey: 'wrong', endpoint: resource, apiVersion: '2025-04-01-preview', deployment: 'my-mini', maxRetries: 0 }).chat.completions.create(hello), 401, '401', /Access denied/);
+    await rejects(new AzureOpenAI({ apiKey: 'azure-key-for-the-fake', endpoint: resource, apiVersion: '2024-02-01', deployment: 'my-mini', maxRetries: 0 }).chat.completions.create(hello), 404, '404', 'Resource not found');
+    await rejects(classic.withOptions({ deployment: 'nope' }).chat.completions.create(hello), 404, 'DeploymentNotFound');
+    await rejects(v1.withOptions({ defaultQuery: { 'api-version': '2025-04-01-preview' } }).responses.create({ model: 'my-mini', input: 'hi' }), 400, 'BadRequest', /not allowed when using \/v1 path/);
+  } finally {
+    await fake.close();
   }
 });

@@ -1,6 +1,7 @@
 // The fake OpenAI HTTP server: routing, auth, recording, the script queue.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { azureCall, checkAzureKey } from './azure';
 import { ApiError, BAD_JSON_MESSAGE, contextLengthExceeded, defaultErrorBody, fail, missingKeyError, modelNotFound, wrongKeyError } from './errors';
 import { ModelRegistry } from './models';
 import { DEFAULT_ANSWER, planOf, type Plan, type StreamedAnswer } from './plan';
@@ -34,7 +35,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', 'http://fake').pathname;
+    const url = new URL(req.url ?? '/', 'http://fake');
+    let path = url.pathname;
     const record: RecordedRequest = { method: req.method ?? 'GET', path, headers: req.headers, body: undefined, aborted: false };
     requests.push(record);
     const out = new Responder(res);
@@ -58,7 +60,15 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     record.body = body;
 
     try {
-      checkAuth(req.headers.authorization);
+      if (options.azure) {
+        checkAzureKey(req.headers['api-key'], apiKey);
+        // Validated as the OpenAI call it maps to, on the deployment's model.
+        const call = azureCall(record.method, url, body, options.azure);
+        path = call.path;
+        if (typeof body === 'object' && body !== null) body = { ...body, model: call.model };
+      } else {
+        checkAuth(req.headers.authorization);
+      }
       const route = `${record.method} ${path}`;
       if (route === 'GET /v1/models') return out.json(200, { object: 'list', data: models.list().map(modelObject) });
       if (record.method === 'GET' && path.startsWith('/v1/models/')) {

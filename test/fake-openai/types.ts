@@ -103,6 +103,15 @@ export interface FakeOpenAIOptions {
    * context_length_exceeded. Models not named take any size.
    */
   inputWindows?: Record<string, number>;
+  /** Answer as Azure OpenAI does (azure.ts): the key in `api-key`, deployment and v1 URLs. */
+  azure?: AzureOptions;
+}
+
+export interface AzureOptions {
+  /** The api-version the deployment URLs need, e.g. '2025-04-01-preview'. */
+  apiVersion: string;
+  /** Deployment name -> the model it runs (one of the fake's models). */
+  deployments: Record<string, string>;
 }
 
 /** What `answerFor` sees of an accepted model call. */

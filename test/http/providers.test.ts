@@ -110,6 +110,20 @@ test('a provider that needs a key and has none: a 401 naming it and how to set i
   assert.deepEqual([h.records.at(-1)!.provider, h.records.at(-1)!.status], ['azure-work', 401]);
 });
 
+test('a provider that cannot be reached is named in the 502', async () => {
+  const closed = await startFakeOpenAI();
+  const url = closed.url;
+  await closed.close();
+  h.proxy.reconfigure({ routes: { ...routes(), providers: [...routes().providers!, { name: 'gone', kind: 'compatible', baseURL: url }], routes: [...routes().routes, { name: 'claude-gone', model: 'm', provider: 'gone' }] } });
+  try {
+    const response = await post(h.url, '/v1/messages', ask('claude-gone'));
+    assert.equal(response.status, 502);
+    assert.match((await response.json() as any).error.message, new RegExp(`^Could not reach provider "gone" \\(${url.replace(/[.]/g, '\\.')}\\) \\(.+\\)$`));
+  } finally {
+    h.proxy.reconfigure({ routes: routes() });
+  }
+});
+
 test('a provider that needs no key works without one', async () => {
   keyless.script({ kind: 'text', chunks: ['no key needed'] });
   const message = await h.anthropic.messages.create(ask('claude-keyless'));

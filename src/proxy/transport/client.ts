@@ -150,6 +150,9 @@ export class UpstreamClient {
       maxRetries: 0,
       defaultHeaders: { ...settings.headers },
       ...(pool ? { fetch: pool.fetch } : {}),
+      // The SDK reads OpenAI's organization, project and admin key from the environment when not
+      // given: they are OpenAI's, and go to no other provider.
+      ...(settings.kind === 'azure' || settings.kind === 'compatible' ? { organization: null, project: null, adminAPIKey: null } : {}),
     };
     // The SDK refuses to start without a key. A call to a provider that needs one is refused
     // before this client is used (messages.ts); a server that needs none ignores this one.
@@ -157,14 +160,12 @@ export class UpstreamClient {
     let openai: OpenAI;
     if (settings.kind === 'azure' && (settings.apiVersion !== undefined || !isAzureV1Url(settings.baseURL))) {
       // AzureOpenAI: the key in the api-key header, the api-version query parameter, and on the
-      // deployment URLs the deployment in the path. A bare resource URL is its `endpoint`.
-      const bare = new URL(settings.baseURL).pathname.replace(/\/+$/, '') === '';
-      openai = new (await loadAzureOpenAI())({
-        ...common,
-        apiKey,
-        apiVersion: settings.apiVersion,
-        ...(bare ? { endpoint: settings.baseURL } : { baseURL: settings.baseURL }),
-      });
+      // deployment URLs the deployment in the path. A bare resource URL gets Azure's /openai, as
+      // AzureOpenAI's `endpoint` would; not given as `endpoint`, which the SDK refuses beside an
+      // OPENAI_BASE_URL in the environment.
+      const url = new URL(settings.baseURL);
+      const baseURL = url.pathname.replace(/\/+$/, '') === '' ? `${url.origin}/openai` : settings.baseURL;
+      openai = new (await loadAzureOpenAI())({ ...common, apiKey, apiVersion: settings.apiVersion, baseURL });
     } else if (settings.kind === 'azure') {
       // Azure's v1 API without an api-version, which AzureOpenAI insists on: the plain client,
       // its key sent as Azure's api-key header instead of a bearer token.

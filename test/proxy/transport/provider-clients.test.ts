@@ -145,3 +145,25 @@ test('keys: providerKeys wins; the provider named "openai" falls back to openaiA
   assert.equal(own.get('openai').client.settings.apiKey, 'sk-own');
   assert.equal(own.get('azure-work').missingKey, false);
 });
+
+test('OpenAI\'s settings in the environment stay with OpenAI: no organization or project header elsewhere, Azure unaffected by OPENAI_BASE_URL', async () => {
+  const saved = { ...process.env };
+  Object.assign(process.env, { OPENAI_ORG_ID: 'org-from-env', OPENAI_PROJECT_ID: 'proj-from-env', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' });
+  try {
+    const compatible = await callsThrough((url) => ({ kind: 'compatible', baseURL: `${url}/v1`, apiKey: 'sk-local-key-1234' }), 'm');
+    for (const call of compatible) {
+      assert.equal(call.headers['openai-organization'], undefined);
+      assert.equal(call.headers['openai-project'], undefined);
+    }
+    const azure = await callsThrough((url) => ({ kind: 'azure', baseURL: url, apiKey: 'azure-test-key-5678', apiVersion: '2025-04-01-preview' }), 'dep');
+    assert.equal(azure[0].url, '/openai/deployments/dep/chat/completions?api-version=2025-04-01-preview');
+    assert.equal(azure[0].headers['openai-organization'], undefined);
+    const openai = await callsThrough((url) => ({ kind: 'openai', baseURL: `${url}/v1`, apiKey: 'sk-openai-key-1234' }), 'gpt-5-mini');
+    assert.equal(openai[0].headers['openai-organization'], 'org-from-env', 'OpenAI itself still gets them, as before');
+  } finally {
+    for (const name of ['OPENAI_ORG_ID', 'OPENAI_PROJECT_ID', 'OPENAI_BASE_URL']) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  }
+});
