@@ -396,6 +396,7 @@ test('webview formats: integers, compact numbers, durations, dollars, percentage
   assert.deepEqual([850, 1240, 12_500, 125_000, null].map(F.ms), ['850 ms', '1.24 s', '12.5 s', '2m 05s', '—']);
   assert.deepEqual([0, 0.00001, 0.0042, 0.5, 12.3, 1234.5, null].map(F.cost), ['$0.00', '<$0.0001', '$0.0042', '$0.5000', '$12.30', '$1,235', '—']);
   assert.deepEqual([0, 0.853, 1, 0.9999].map(F.percent), ['0%', '85.3%', '100%', '100%']);
+  assert.deepEqual(['local', '', undefined].map(F.provider), ['local', '—', '—'], 'a request that reached no provider');
   const now = new Date(2025, 2, 3, 15, 0, 0).getTime();
   assert.equal(F.time(new Date(2025, 2, 3, 14, 3, 22).getTime(), now), '14:03:22');
   assert.equal(F.time(new Date(2025, 2, 1, 9, 5, 0).getTime(), now), 'Mar 1 09:05');
