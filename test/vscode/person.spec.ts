@@ -143,15 +143,15 @@ test('"Run Self-Tests" passes against the fake OpenAI backend and logs the PASS 
   // The extension's log is the state to wait on: every run ends with its summary line, passed or
   // not. Then the person must have been told, in a notification.
   const summary = await waitFor('the self-tests\' summary line in the extension\'s log', () => /Self-tests: [^\n]*checks passed[^\n]*/.exec(extensionLog(server))?.[0], 90_000);
-  assert.equal(summary, 'Self-tests: all 14 checks passed', extensionLog(server));
-  await waitForNotification(page, /Self-tests: all 14 checks passed/, 15_000);
+  assert.equal(summary, 'Self-tests: all 15 checks passed', extensionLog(server));
+  await waitForNotification(page, /Self-tests: all 15 checks passed/, 15_000);
   await screenshot(page, 'self-test-notification');
   await runCommand(page, 'Claude Proxy: Show Log');
-  const log = await readOutputPanel(page, /Self-tests: all 14 checks passed/);
+  const log = await readOutputPanel(page, /Self-tests: all 15 checks passed/);
   await screenshot(page, 'self-test-log');
   assert.match(log, /\[PASS\] claude-sonnet-4-5 -> gpt-5-codex/);
   assert.match(log, /\[PASS\] claude-haiku-4-5 -> gpt-5-mini/);
-  assert.match(log, /Self-tests: all 14 checks passed/);
+  assert.match(log, /Self-tests: all 15 checks passed/);
 });
 
 test('the real Claude Code CLI in that terminal answers with the fake\'s text', { timeout: 180_000 }, async () => {
@@ -281,30 +281,6 @@ test('the charts are drawn, and the dashboard follows the dark, light and high-c
   await setColorTheme(page, 'Dark Modern', 'vscode-dark');
 });
 
-test('the walkthrough shows its steps, those whose command ran are done, and a step\'s button runs its command and completes it', { timeout: 90_000 }, async () => {
-  const page = browser.page;
-  await runCommand(page, 'Welcome: Open Walkthrough...');
-  const input = page.locator('.quick-input-widget input');
-  await input.fill('Claude Code on OpenAI or a local model');
-  const focused = page.locator('.quick-input-list .monaco-list-row.focused');
-  await waitFor('the walkthrough in the list', async () => (await focused.first().innerText({ timeout: 2000 }).catch(() => '')).includes('Claude Code on OpenAI or a local model'), 15_000);
-  await page.keyboard.press('Enter');
-  const step = (id: string) => page.locator(`button.getting-started-step[data-step-id$="#${id}"]`);
-  await step('connect').waitFor({ state: 'visible', timeout: 20_000 });
-  const checked = async (id: string) => step(id).getAttribute('aria-checked', { timeout: 5000 });
-  // Earlier tests ran the self-tests and opened the dashboard; the key was typed when Start asked for it.
-  assert.equal(await checked('selfTests'), 'true');
-  assert.equal(await checked('dashboard'), 'true');
-  assert.equal(await checked('connect'), 'false');
-  assert.equal(await checked('terminal'), 'false');
-  await screenshot(page, 'walkthrough');
-  await step('connect').click();
-  await page.locator('.getting-started-step.expanded').getByRole('button', { name: 'Set OpenAI API Key' }).click({ timeout: 10_000 });
-  await answerInputBox(page, /OpenAI API key/, fake.apiKey);
-  await waitFor('the connect step to be done', async () => (await checked('connect')) === 'true', 15_000);
-  await runCommand(page, 'View: Close Editor');
-});
-
 test('"Stop Claude proxy" stops it and new terminals no longer get the environment', { timeout: 90_000 }, async () => {
   const page = browser.page;
   await runCommand(page, 'Claude Proxy: Stop Claude proxy');
@@ -314,4 +290,29 @@ test('"Stop Claude proxy" stops it and new terminals no longer get the environme
   await typeInTerminal(page, 'echo "AFTER-STOP BASE=[$ANTHROPIC_BASE_URL] TOKEN=[$ANTHROPIC_AUTH_TOKEN] KEY=[${ANTHROPIC_API_KEY:0:6}]"');
   await waitForTerminal(page, /AFTER-STOP BASE=\[\] TOKEN=\[\] KEY=\[sk-ant\]/);
   await screenshot(page, 'stopped');
+});
+
+test('the walkthrough shows its steps, and a step\'s button runs its command and completes the step', { timeout: 90_000 }, async () => {
+  const page = browser.page;
+  await runCommand(page, 'Welcome: Open Walkthrough...');
+  const input = page.locator('.quick-input-widget input');
+  await input.fill('Claude Code on OpenAI or a local model');
+  const focused = page.locator('.quick-input-list .monaco-list-row.focused');
+  await waitFor('the walkthrough in the list', async () => (await focused.first().innerText({ timeout: 2000 }).catch(() => '')).includes('Claude Code on OpenAI or a local model'), 15_000);
+  await page.keyboard.press('Enter');
+  const step = (id: string) => page.locator(`button.getting-started-step[data-step-id$="#${id}"]`);
+  await step('connect').waitFor({ state: 'visible', timeout: 20_000 });
+  for (const [id, title] of [['connect', 'Connect a model provider'], ['selfTests', 'Check with the self-tests'], ['terminal', 'Open a Claude terminal'],
+    ['dashboard', 'See which provider served each request']]) {
+    assert.match(await step(id).innerText({ timeout: 5000 }), new RegExp(title), id);
+  }
+  const checked = async (id: string) => step(id).getAttribute('aria-checked', { timeout: 5000 });
+  // The key was typed when Start asked for it, not through the step's command.
+  assert.equal(await checked('connect'), 'false');
+  await screenshot(page, 'walkthrough');
+  await step('connect').click();
+  await page.locator('.getting-started-step.expanded').getByRole('button', { name: 'Set OpenAI API Key' }).click({ timeout: 10_000 });
+  await answerInputBox(page, /OpenAI API key/, fake.apiKey);
+  await waitFor('the connect step to be done', async () => (await checked('connect')) === 'true', 15_000);
+  await runCommand(page, 'View: Close Editor');
 });
