@@ -40,7 +40,7 @@ export class ProxyLifecycle {
 
   constructor(private readonly parts: LifecycleParts) {}
 
-  /** `interactive` asks for a missing OpenAI key instead of only warning. */
+  /** `interactive` asks for each key a provider needs and lacks, instead of only warning. */
   async start(interactive: boolean): Promise<void> {
     const { session, log, secrets, prompts, usage, ticker } = this.parts;
     if (session.server || session.sharedUrl) return;

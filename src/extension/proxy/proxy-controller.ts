@@ -96,7 +96,7 @@ export class ProxyController implements vscode.Disposable {
     return this.session.connection();
   }
 
-  /** Starts the proxy; `interactive` asks for a missing OpenAI key instead of only warning. */
+  /** Starts the proxy; `interactive` asks for each key a provider needs and lacks, instead of only warning. */
   start(interactive = false): Promise<void> {
     return this.queue.run(() => this.lifecycle.start(interactive));
   }
