@@ -20,6 +20,36 @@ test('--help documents the environment variables', () => {
   for (const field of ['"providers"', 'keyEnv', 'needsKey', 'apiVersion', 'headers', 'apis', '"kind":"azure"', '"kind":"compatible"', 'openrouter.ai', '"provider"']) assert.ok(run.stdout.includes(field), field);
 });
 
+test('providers in CLAUDE_PROXY_CONFIG: the startup lists each with whether its key is set, warns of a missing one, and a call to it is a 401 saying how to set it', async () => {
+  const { writeFileSync, mkdtempSync } = await import('node:fs');
+  const config = join(mkdtempSync(join((await import('node:os')).tmpdir(), 'proxy-providers-')), 'routes.json');
+  writeFileSync(config, JSON.stringify({
+    providers: [
+      { name: 'local', kind: 'compatible', baseURL: 'http://127.0.0.1:9/v1' },
+      { name: 'openrouter', kind: 'compatible', baseURL: 'https://openrouter.ai/api/v1', keyEnv: 'OPENROUTER_API_KEY' },
+      { name: 'azure-work', kind: 'azure', baseURL: 'https://example-resource.openai.azure.com/openai/v1', keyEnv: 'AZURE_OPENAI_API_KEY' },
+    ],
+    routes: [{ name: 'claude-local', model: 'm' }, { name: 'claude-azure', model: 'dep', provider: 'azure-work' }],
+  }));
+  const token = 'providers-cli-token-123456';
+  const proxy = await startHeadlessProxy({ CLAUDE_PROXY_TOKEN: token, CLAUDE_PROXY_CONFIG: config, OPENROUTER_API_KEY: 'sk-or-v1-secret-value-0000' });
+  try {
+    assert.match(proxy.stdout(), /^# provider local \(compatible, http:\/\/127\.0\.0\.1:9\/v1\): no key needed$/m);
+    assert.match(proxy.stdout(), /^# provider openrouter \(compatible, https:\/\/openrouter\.ai\/api\/v1\): key set \(OPENROUTER_API_KEY\)$/m);
+    assert.match(proxy.stdout(), /^# provider azure-work \(azure, .*\): key not set: set AZURE_OPENAI_API_KEY$/m);
+    await proxy.logged(/WARN provider azure-work .*key not set: set AZURE_OPENAI_API_KEY; its model calls will fail with authentication_error/);
+    assert.ok(!proxy.stdout().includes('sk-or-v1-secret-value-0000') && !proxy.stderr().includes('sk-or-v1-secret-value-0000'), 'never the key');
+    const response = await fetch(`${proxy.url}/v1/messages`, {
+      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude-azure', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    assert.equal(response.status, 401);
+    assert.match(((await response.json()) as any).error.message, /provider "azure-work" .*Set it \(the environment variable AZURE_OPENAI_API_KEY, or "Claude Proxy: Set Provider API Key" in VS Code\)/);
+  } finally {
+    await proxy.stop();
+  }
+});
+
 test('providers in CLAUDE_PROXY_CONFIG: an invalid one, an unknown provider or a file that is not JSON is refused, naming what is wrong', async () => {
   const { writeFileSync, mkdtempSync } = await import('node:fs');
   const dir = mkdtempSync(join((await import('node:os')).tmpdir(), 'proxy-providers-'));

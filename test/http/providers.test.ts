@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { RouteTableInput } from '../../src/proxy/routing/table';
 import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai';
-import { post, startHarness, type Harness } from '../helpers/harness';
+import { post, startHarness, waitFor, type Harness } from '../helpers/harness';
 
 const LOCAL_KEY = 'sk-local-provider-key-9876';
 const OPENAI_KEY = 'sk-openai-provider-key-1234';
@@ -137,6 +137,35 @@ test('a new key applies on reconfigure, without a restart', async () => {
   const health = await (await fetch(`${h.url}/health`)).json() as any;
   assert.equal(health.providers.find((provider: any) => provider.name === 'azure-work').keyConfigured, true);
   h.proxy.reconfigure({ providerKeys: { openai: h.fake.apiKey, local: LOCAL_KEY } });
+});
+
+test('a new key for one provider replaces its client only: the other provider keeps its open connection', async () => {
+  local.script({ kind: 'text', chunks: ['local'] });
+  h.fake.script({ kind: 'text', chunks: ['openai'] });
+  await h.anthropic.messages.create(ask('claude-haiku-4-5'));
+  await h.anthropic.messages.create(ask('claude-primary'));
+  await waitFor(() => local.openConnections() > 0 && h.fake.openConnections() > 0, 'a keep-alive connection to each provider');
+  const openaiConnections = h.fake.openConnections();
+  h.proxy.reconfigure({ providerKeys: { openai: h.fake.apiKey, local: `${LOCAL_KEY}-new` } });
+  try {
+    await waitFor(() => local.openConnections() === 0, 'the replaced client\'s connections closed');
+    assert.equal(h.fake.openConnections(), openaiConnections, 'the unchanged provider\'s connection stays open');
+  } finally {
+    h.proxy.reconfigure({ providerKeys: { openai: h.fake.apiKey, local: LOCAL_KEY } });
+  }
+});
+
+test('/v1/models names each model\'s provider (Claude Code\'s /model shows it)', async () => {
+  const { data } = await h.anthropic.models.list() as any;
+  const haiku = data.find((entry: any) => entry.id === 'claude-haiku-4-5');
+  assert.equal(haiku.display_name, 'Haiku 4.5 → gpt-4.1-mini (local)');
+  assert.match(haiku.description, /^gpt-4\.1-mini on provider "local" via the Chat Completions API/);
+});
+
+test('the web search tool on a route of a compatible provider, with no webSearchRoute: a 400 saying the provider has no hosted search', async () => {
+  const response = await post(h.url, '/v1/messages', { ...ask('claude-local-thinker'), tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 2 }] });
+  assert.equal(response.status, 400);
+  assert.match((await response.json() as any).error.message, /route "claude-local-thinker" .*: provider "local" is an OpenAI-compatible server, which has no hosted web search/);
 });
 
 test('/health lists every provider, whether it needs a key and has one, never a key', async () => {

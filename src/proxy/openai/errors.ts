@@ -89,7 +89,7 @@ export async function toAnthropicError(error: unknown, context: ErrorContext): P
 }
 
 /** The upstream as messages name it: "OpenAI", or `provider "local" (http://127.0.0.1:8080/v1)`. */
-export function who(context: Pick<ErrorContext, 'provider' | 'baseURL'>): string {
+function who(context: Pick<ErrorContext, 'provider' | 'baseURL'>): string {
   return context.provider ? `provider "${context.provider}" (${context.baseURL})` : 'OpenAI';
 }
 

@@ -1,7 +1,7 @@
 // Resolves a Claude model name to its route: exact names and aliases first, then patterns in
 // table order, then the default route.
 import { inputWindow } from './model-facts';
-import { DEFAULT_PROVIDER_NAME, hostsWebSearch, providerOf, type ProviderConfig } from './providers';
+import { DEFAULT_PROVIDER_NAME, hostsWebSearch, type ProviderConfig } from './providers';
 import { canSearchTheWeb } from './web-search-support';
 import type { ReasoningEffort, RouteConfig, RouteTableConfig } from './table';
 
@@ -79,8 +79,8 @@ export class RouteTable {
   }
 
   private resolve(route: RouteConfig): ResolvedRoute {
-    const provider = providerOf(this.config, route)?.name ?? route.provider ?? this.config.providers[0].name;
-    return { ...route, provider, reasoning: route.reasoning ?? isReasoningModel(route.model), inputWindow: inputWindow(route) };
+    // A route that names no provider is on the table's first (the table checked that it exists).
+    return { ...route, provider: route.provider ?? this.config.providers[0].name, reasoning: route.reasoning ?? isReasoningModel(route.model), inputWindow: inputWindow(route) };
   }
 }
 

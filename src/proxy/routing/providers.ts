@@ -8,7 +8,7 @@ const nonEmpty = () => z.string().check(z.minLength(1));
 
 export const DEFAULT_PROVIDER_NAME = 'openai';
 
-export const PROVIDER_KINDS = ['openai', 'azure', 'compatible'] as const;
+const PROVIDER_KINDS = ['openai', 'azure', 'compatible'] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
 /** Headers that carry credentials: a key is a secret (SecretStorage, an environment variable),
@@ -118,6 +118,6 @@ export function checkProviders(
 }
 
 /** A route's provider: the one it names, else the table's first. */
-export function providerOf<P extends { name: string }>(table: { providers: readonly P[] }, route: { provider?: string }): P | undefined {
+function providerOf<P extends { name: string }>(table: { providers: readonly P[] }, route: { provider?: string }): P | undefined {
   return route.provider === undefined ? table.providers[0] : table.providers.find((provider) => provider.name === route.provider);
 }

@@ -155,8 +155,11 @@ async function openUpstream(raw: Buffer, context: ProxyContext, record: RequestR
 function searchingRoute(context: ProxyContext, asked: ResolvedRoute, claudeModel: string): ResolvedRoute {
   const route = context.routes.forWebSearch(asked);
   if (!route) {
-    const where = asked.api === 'responses' ? `${asked.model} has no hosted web search` : `${asked.model} is on Chat Completions, which has no hosted web search`;
-    throw invalidRequest(`tools: the web_search tool cannot run on route "${asked.name}" (serving ${claudeModel}): ${where}. Set "webSearchRoute" in the route table (claudeProxy.webSearchRoute in VS Code) to a route with "api": "responses" whose model can search`);
+    const kind = context.routes.provider(asked.provider)?.kind;
+    const where = asked.api !== 'responses' ? `${asked.model} is on Chat Completions, which has no hosted web search`
+      : kind === 'compatible' ? `provider "${asked.provider}" is an OpenAI-compatible server, which has no hosted web search`
+        : `${asked.model} has no hosted web search`;
+    throw invalidRequest(`tools: the web_search tool cannot run on route "${asked.name}" (serving ${claudeModel}): ${where}. Set "webSearchRoute" in the route table (claudeProxy.webSearchRoute in VS Code) to a route with "api": "responses" on OpenAI or Azure whose model can search`);
   }
   if (route !== asked) context.logger.debug(`web search for ${claudeModel}: route ${route.name} (${route.model}) instead of ${asked.name}`);
   return route;

@@ -1,6 +1,7 @@
 // GET /v1/models: every exact Claude name served. With CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY=1
 // Claude Code adds these to /model ("From gateway") with their display_name and description, so
-// each one names the OpenAI model, the API and the window behind it.
+// each one names the upstream model, its provider (when the table has more than OpenAI), the API
+// and the window behind it.
 import type { ResolvedRoute, RouteTable } from '../routing/match';
 
 interface ModelEntry {
@@ -15,11 +16,12 @@ const API_NAMES = { chat: 'Chat Completions API', responses: 'Responses API' } a
 
 export function modelList(routes: RouteTable): unknown {
   const created = new Date(0).toISOString();
+  const named = routes.namesProviders();
   const data: ModelEntry[] = routes.routes().flatMap((route) => [route.name, ...route.aliases].map((id) => ({
     type: 'model' as const,
     id,
-    display_name: `${displayName(id)} → ${route.model}`,
-    description: describe(route, id),
+    display_name: `${displayName(id)} → ${route.model}${named ? ` (${route.provider})` : ''}`,
+    description: describe(route, id, named),
     created_at: created,
   })));
   return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
@@ -33,9 +35,10 @@ export function displayName(id: string): string {
   return [name || id, version].filter(Boolean).join(' ');
 }
 
-function describe(route: ResolvedRoute, id: string): string {
+function describe(route: ResolvedRoute, id: string, namesProvider: boolean): string {
   const window = route.inputWindow === undefined ? 'input window unknown' : `${route.inputWindow.toLocaleString('en-US')}-token input window`;
   const effort = route.reasoningEffort ? `, ${route.reasoningEffort} effort` : '';
   const alias = id === route.name ? '' : ` (alias of ${route.name})`;
-  return `OpenAI ${route.model} via the ${API_NAMES[route.api]}${effort}, ${window}${alias}`;
+  const model = namesProvider ? `${route.model} on provider "${route.provider}"` : `OpenAI ${route.model}`;
+  return `${model} via the ${API_NAMES[route.api]}${effort}, ${window}${alias}`;
 }

@@ -208,8 +208,8 @@ export class ProxyServer {
     const reasoningKey = options.reasoningKey ?? createHash('sha256').update(`reasoning:${options.token}`).digest();
     const reasoningMemory = previous?.reasoningMemory ?? new ReasoningMemory();
     // A provider's encrypted reasoning is only valid for the same server and key.
-    for (const upstream of previous?.upstreams.all() ?? []) {
-      if (!upstreams.unchangedIn(previous!.upstreams, upstream.provider.name)) reasoningMemory.forgetProvider(upstream.provider.name);
+    for (const { provider } of previous?.upstreams.all() ?? []) {
+      if (!upstreams.unchangedIn(previous!.upstreams, provider.name)) reasoningMemory.forgetProvider(provider.name);
     }
     const secrets = () => [...Object.values(this.options.providerKeys ?? {}), this.options.openaiApiKey, this.options.token];
     return {

@@ -57,11 +57,6 @@ export class Upstreams {
   unchangedIn(other: Upstreams, name: string): boolean {
     return other.byName.get(name)?.client === this.byName.get(name)?.client;
   }
-
-  /** Every key, for redaction. */
-  keys(): string[] {
-    return this.all().map((upstream) => upstream.client.settings.apiKey).filter((key) => key !== undefined);
-  }
 }
 
 /** The key of a provider: its own in providerKeys, else (the provider named "openai") openaiApiKey. */
