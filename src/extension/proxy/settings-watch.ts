@@ -32,7 +32,6 @@ async function applySettings(lifecycle: ProxyLifecycle, parts: LifecycleParts): 
   const before = session.settings;
   const after = (session.settings = result.settings);
   log.level = after.logLevel;
-  for (const note of result.notes) log.warn(note);
   usage?.setKeepBodies(after.keepBodies);
   const server = session.server;
   if (server && before && before.keepBodies !== after.keepBodies) {
@@ -40,8 +39,12 @@ async function applySettings(lifecycle: ProxyLifecycle, parts: LifecycleParts): 
     log.info(`Request bodies ${after.keepBodies ? 'kept for the dashboard' : 'no longer kept'} (claudeProxy.dashboard.keepBodies)`);
   }
   const diff = before ? settingsDiff(before, after) : { restart: true, reconfigure: true, limits: true, environment: true, logLevel: true, providers: true };
-  // Before the routes reach the proxy, so that a route on a new provider has its key at once.
-  if (diff.providers) await applyKeys(session, parts.secrets, log);
+  if (diff.providers) {
+    // The notes are about providers: told again only when they change.
+    for (const note of result.notes) log.warn(note);
+    // Before the routes reach the proxy, so that a route on a new provider has its key at once.
+    await applyKeys(session, parts.secrets, log);
+  }
   const updateTerminal = () => {
     if (after.injectEnvironment && session.token) lifecycle.applyTerminal();
     else terminal.clear();
