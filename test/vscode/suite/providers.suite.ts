@@ -94,7 +94,8 @@ describe('Claude Proxy providers', () => {
     const states: string[] = [];
     const subscription = api.onDidChangeState((state) => states.push(state.kind));
     try {
-      await update('providers', [{ name: 'openai', kind: 'openai' }, { name: 'second', kind: 'compatible', baseURL: second.url, needsKey: true }]);
+      // keyEnv, as a provider copied from a headless JSON config would have it.
+      await update('providers', [{ name: 'openai', kind: 'openai' }, { name: 'second', kind: 'compatible', baseURL: second.url, needsKey: true, keyEnv: 'SECOND_API_KEY' }]);
       await update('routes', [
         { name: 'claude-haiku-4-5', patterns: ['claude-haiku-*'], model: 'gpt-5-mini', api: 'chat', provider: 'second' },
         { name: 'claude-sonnet-4-5', patterns: ['claude-*'], model: 'gpt-4.1', api: 'chat' },
@@ -104,6 +105,7 @@ describe('Claude Proxy providers', () => {
       subscription.dispose();
     }
     assert.deepEqual(states, [], 'no restart');
+    assert.ok(testing.recentLog().some((line) => line.includes('claudeProxy.providers[1].keyEnv is ignored in VS Code: keys are kept in SecretStorage')));
     const providers = (await health()).providers;
     assert.deepEqual(providers.map((provider: any) => [provider.name, provider.baseURL, provider.keyConfigured]), [['openai', openai.url, true], ['second', second.url, false]]);
     await waitFor('the tooltip row of "second"', () => tooltipRow('second')?.includes('**key missing**'));
@@ -163,7 +165,7 @@ describe('Claude Proxy providers', () => {
     assert.equal(result?.provider, 'local');
     assert.deepEqual(config().get('providers'), [
       { name: 'openai', kind: 'openai' },
-      { name: 'second', kind: 'compatible', baseURL: second.url, needsKey: true },
+      { name: 'second', kind: 'compatible', baseURL: second.url, needsKey: true, keyEnv: 'SECOND_API_KEY' },
       { name: 'local', kind: 'compatible', baseURL: local.url },
     ]);
     const routes = config().get<any[]>('routes')!;
