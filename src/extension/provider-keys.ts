@@ -1,7 +1,6 @@
 // The commands that store a provider's key: "Set Provider API Key" (a quick pick of the providers
 // that need one, then a masked input box) and "Set OpenAI API Key" (the provider named "openai").
 import { DEFAULT_PROVIDER_NAME, type ProviderConfig } from '../proxy';
-import { hostOf } from './provider-facts';
 import { askForProviderKey, type Prompts } from './prompts';
 import type { ProxyController } from './proxy/proxy-controller';
 import type { ProviderSummary } from './status-tooltip';
@@ -52,7 +51,7 @@ function pickProvider(prompts: Prompts, providers: readonly ProviderConfig[], st
     const state = states.find((candidate) => candidate.name === provider.name);
     return {
       label: provider.name,
-      description: `${provider.kind} · ${state ? hostOf(state.baseURL) : ''}`,
+      description: `${provider.kind} · ${state?.baseURL ?? provider.baseURL ?? ''}`,
       detail: state?.key === 'set' ? 'A key is set: a new one replaces it.' : 'No key set yet.',
       provider,
     };
