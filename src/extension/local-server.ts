@@ -49,8 +49,10 @@ export async function useLocalServer(prompts: Prompts, log: ProxyLog, given?: Us
   log.info(`Local server: ${what} now on provider "${plan.provider}", model ${model} at ${baseURL} (claudeProxy.providers, claudeProxy.routes)`);
   const needsKey = providerNeedsKey({ kind: 'compatible', baseURL });
   const next = needsKey ? SET_KEY : RUN_SELF_TESTS;
-  void prompts.info(`Claude Proxy: ${what} now runs on "${plan.provider}" (${model} at ${hostOf(baseURL)})${needsKey ? '; set its API key next' : ', no key needed'}. `
-    + 'Give the route a contextWindow (the server\'s context size) so that Claude Code compacts in time.', next)
+  // Claude Code compacts every model at the routes' smallest window: only with every model local
+  // is the server's window the one to give (a haiku route's would make the main model compact early).
+  const window = scope === 'all' ? ' Give the routes a contextWindow (the server\'s context size) so that Claude Code compacts in time.' : '';
+  void prompts.info(`Claude Proxy: ${what} now runs on "${plan.provider}" (${model} at ${hostOf(baseURL)})${needsKey ? '; set its API key next' : ', no key needed'}.${window}`, next)
     .then((choice) => choice === SET_KEY ? vscode.commands.executeCommand('claudeProxy.setProviderKey', { provider: plan.provider })
       : choice === RUN_SELF_TESTS && vscode.commands.executeCommand('claudeProxy.runSelfTests'));
   return plan;
