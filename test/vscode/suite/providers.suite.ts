@@ -119,6 +119,20 @@ describe('Claude Proxy providers', () => {
     assert.equal(modelCalls(second).length, 0, 'nothing went out without the key');
   });
 
+  it('an invalid provider is refused naming its field, and the proxy keeps the last valid table', async () => {
+    const valid = config().get('providers');
+    await update('providers', [{ name: 'openai', kind: 'openai' }, { name: 'second', kind: 'azure' }]);
+    try {
+      await waitFor('the error in the log', () => testing.recentLog().some((line) => line.includes('claudeProxy.providers[1].baseURL: a provider of kind "azure" needs a baseURL')));
+      assert.equal(api.state.kind, 'running');
+      assert.equal((await health()).providers[1].kind, 'compatible', 'the last valid providers serve on');
+    } finally {
+      await update('providers', valid);
+    }
+    assert.deepEqual(config().get('providers'), valid);
+    assert.match(tooltipRow('second') ?? '', /compatible/, 'the tooltip kept the valid providers too');
+  });
+
   it('"Set Provider API Key" offers the providers that need a key, stores it under claudeProxy.providerKey.<name>, and the proxy uses it at once', async () => {
     const { result, shown } = await withPrompts(
       () => vscode.commands.executeCommand<string | undefined>('claudeProxy.setProviderKey', { key: SECOND_KEY }),
