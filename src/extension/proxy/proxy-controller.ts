@@ -4,11 +4,11 @@
 // race it; lifecycle.ts starts and stops the proxy, settings-watch.ts and credentials.ts apply
 // changes of the settings and of SecretStorage, status-ticker.ts keeps the status bar current.
 import type * as vscode from 'vscode';
+import { DEFAULT_PROVIDER_NAME, type ProviderConfig } from '../../proxy';
 import type { UsageService } from '../dashboard/usage-service';
 import type { ClaudeConnection } from '../environment';
 import type { ProxyLog } from '../log';
 import type { Prompts } from '../prompts';
-import { DEFAULT_PROVIDER_NAME, type ProviderConfig } from '../../proxy';
 import { isProviderKeySecret, PROXY_TOKEN_SECRET, type KeySource, type Secrets } from '../secrets';
 import { runSelfTests, type SelfTestReport } from '../self-test';
 import type { StatusBar } from '../status-bar';
@@ -77,7 +77,7 @@ export class ProxyController implements vscode.Disposable {
     return this.session.keys[DEFAULT_PROVIDER_NAME]?.source ?? 'none';
   }
 
-  /** The providers of the settings in use (the default one before valid settings were read). */
+  /** The providers of the settings in use (none before valid settings were read). */
   get providers(): readonly ProviderConfig[] {
     return this.session.settings?.routeTable.providers ?? [];
   }

@@ -16,7 +16,6 @@ export type ProxyState =
   | { kind: 'shared'; url: string; port: number }
   | { kind: 'error'; message: string };
 
-
 export class ProxySession implements vscode.Disposable {
   /** This window's own proxy, while it runs. */
   server: ProxyServer | undefined;
