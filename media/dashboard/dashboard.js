@@ -14,6 +14,7 @@
   const $ = (selector) => document.querySelector(selector);
   const app = $('#app');
   const tbody = $('#requests tbody');
+  const providerRows = $('#providers tbody');
   const emptyNote = $('#empty');
   const rowCount = $('#row-count');
   const notice = $('#notice');
@@ -83,6 +84,7 @@
       model.appendChild(node('span', 'api', row.api === 'responses' ? 'Responses' : row.api === 'chat' ? 'Chat' : row.api));
     }
     model.title = `${row.claudeModel} → ${row.openaiModel || '(no route)'} (${row.api || 'no API'})${row.route ? `, route ${row.route}` : ''}${row.stream ? ', streaming' : ''}`;
+    cell(F.provider(row.provider), 'provider');
     cell(statusText(row), failed ? 'status error' : 'status ok');
     cell(F.ms(row.firstTokenMs), 'num');
     cell(F.ms(row.durationMs), 'num');
@@ -246,9 +248,35 @@
     draw('#chart-latency', stats.latencyHistogram, (svg) => Charts.latency(svg, stats.latencyHistogram));
   }
 
+  /** One row per provider; rebuilt only when the figures changed. */
+  function renderProviders(perProvider) {
+    const signature = JSON.stringify(perProvider);
+    if (providerRows.rowsData === signature) return;
+    providerRows.rowsData = signature;
+    providerRows.replaceChildren(...perProvider.map((provider) => {
+      const tr = node('tr');
+      tr.dataset.provider = provider.provider;
+      const cell = (text, className, title) => {
+        const td = node('td', className, text);
+        if (title) td.title = title;
+        tr.appendChild(td);
+      };
+      cell(F.provider(provider.provider), 'provider');
+      cell(provider.models.join(', ') || '—', 'models');
+      cell(F.int(provider.requests), 'num');
+      cell(F.int(provider.errors), provider.errors > 0 ? 'num error' : 'num');
+      cell(F.int(provider.inputTokens), 'num');
+      cell(F.int(provider.cachedTokens), 'num', provider.inputTokens > 0 ? `${F.percent(provider.cachedTokens / provider.inputTokens)} of the input` : undefined);
+      cell(F.int(provider.outputTokens), 'num');
+      cell(F.cost(provider.costUsd), 'num cost', 'Estimated from claudeProxy.prices');
+      return tr;
+    }));
+  }
+
   function renderStats(stats) {
     state.stats = stats;
     renderCards(stats);
+    renderProviders(stats.perProvider);
     renderCharts();
   }
 
@@ -309,6 +337,7 @@
     if (row) {
       fact(facts, 'Time', new Date(row.time).toLocaleString());
       fact(facts, 'Route', `${row.route || '—'} (${row.api === 'responses' ? 'Responses API' : row.api === 'chat' ? 'Chat Completions' : 'no API'})${row.stream ? ', streaming' : ''}`);
+      fact(facts, 'Provider', F.provider(row.provider));
       fact(facts, 'Status', statusText(row));
       fact(facts, 'Time to first token', F.ms(row.firstTokenMs));
       fact(facts, 'Total time', F.ms(row.durationMs));

@@ -99,5 +99,10 @@
     return openaiModel ? `${claudeModel} → ${openaiModel}` : claudeModel;
   }
 
-  return { int, compact, ms, cost, percent, time, axisTime, niceScale, modelPair };
+  /** A provider's name; "—" for a request that reached none (no route served its model). */
+  function provider(name) {
+    return typeof name === 'string' && name !== '' ? name : '—';
+  }
+
+  return { int, compact, ms, cost, percent, time, axisTime, niceScale, modelPair, provider };
 });

@@ -4,7 +4,9 @@ import type { ClearOptions, Dashboard, ExportOptions } from './dashboard/dashboa
 import { configureClaudeCodeExtension, syncClaudeCodeExtension } from './claude-code-extension';
 import { claudeEnvironment, exportLines, shells, type Shell } from './environment';
 import type { ProxyLog } from './log';
-import { askForKey, type Prompts } from './prompts';
+import { useLocalServer, type UseLocalServerOptions } from './local-server';
+import type { Prompts } from './prompts';
+import { setOpenaiKey, setProviderKey, type SetProviderKeyOptions } from './provider-keys';
 import type { ProxyController } from './proxy/proxy-controller';
 import type { SelfTestReport } from './self-test';
 
@@ -31,7 +33,11 @@ export function registerCommands(controller: ProxyController, log: ProxyLog, pro
     { id: 'claudeProxy.runSelfTests', title: 'Run Self-Tests', icon: 'beaker', run: () => runSelfTestsWithProgress(controller, log, prompts) },
     { id: 'claudeProxy.exportEnvironment', title: 'Export Environment', icon: 'export', run: (shell?: Shell) => exportEnvironment(controller, prompts, shell) },
     { id: 'claudeProxy.openTerminal', title: 'Open Claude Code Terminal', icon: 'terminal', run: () => openClaudeTerminal(controller) },
-    { id: 'claudeProxy.setOpenAIKey', title: 'Set OpenAI API Key', icon: 'key', run: (key?: string) => setKey(controller, prompts, key) },
+    { id: 'claudeProxy.setOpenAIKey', title: 'Set OpenAI API Key', icon: 'key', run: (key?: string) => setOpenaiKey(controller, prompts, key) },
+    // Takes { provider, key } to skip the dialogs (the tooltip's link gives the provider; tests and scripts both).
+    { id: 'claudeProxy.setProviderKey', title: 'Set Provider API Key', icon: 'key', run: (options?: SetProviderKeyOptions) => setProviderKey(controller, prompts, options) },
+    // Takes { baseURL, model, scope: 'haiku' | 'all' } to skip the dialogs.
+    { id: 'claudeProxy.useLocalServer', title: 'Use a Local Server', icon: 'server', run: (options?: UseLocalServerOptions) => useLocalServer(prompts, log, options) },
     { id: 'claudeProxy.rotateToken', title: 'Rotate Proxy Token', icon: 'refresh', run: () => rotateToken(controller, prompts) },
     // Takes { confirmed: true } to skip the warning (tests and scripts).
     {
@@ -120,14 +126,6 @@ async function openClaudeTerminal(controller: ProxyController): Promise<vscode.T
   terminal.show();
   terminal.sendText('claude');
   return terminal;
-}
-
-async function setKey(controller: ProxyController, prompts: Prompts, preset?: string): Promise<boolean> {
-  const key = typeof preset === 'string' && preset.trim() ? preset.trim() : await askForKey();
-  if (!key) return false;
-  await controller.setOpenaiKey(key);
-  void prompts.info('Claude Proxy: OpenAI API key saved in SecretStorage.');
-  return true;
 }
 
 async function rotateToken(controller: ProxyController, prompts: Prompts): Promise<void> {

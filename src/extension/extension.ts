@@ -11,7 +11,7 @@ import { ProxyLog } from './log';
 import { Prompts, type Prompt, type PromptAnswer } from './prompts';
 import { ProxyController } from './proxy/proxy-controller';
 import type { ProxyState } from './proxy/proxy-state';
-import { OPENAI_KEY_SECRET, PROXY_TOKEN_SECRET, Secrets } from './secrets';
+import { OPENAI_KEY_SECRET, providerKeySecret, PROXY_TOKEN_SECRET, Secrets } from './secrets';
 import type { SelfTestReport } from './self-test';
 import { StatusBar } from './status-bar';
 import { TerminalEnvironment } from './terminal-env';
@@ -50,6 +50,8 @@ export interface TestingApi {
   answerPrompts(answer: PromptAnswer | undefined): void;
   /** What this extension's SecretStorage holds. */
   storedSecrets(): Promise<{ openaiKey?: string; proxyToken?: string }>;
+  /** The key stored for a provider (the OpenAI key for "openai"). */
+  storedProviderKey(provider: string): Promise<string | undefined>;
   logLevel(): LogLevel;
 }
 
@@ -95,6 +97,7 @@ export function activate(context: vscode.ExtensionContext): ClaudeProxyApi {
     prompts: () => prompts.recent(),
     answerPrompts: (answer) => prompts.answerWith(answer),
     storedSecrets: async () => ({ openaiKey: await context.secrets.get(OPENAI_KEY_SECRET), proxyToken: await context.secrets.get(PROXY_TOKEN_SECRET) }),
+    storedProviderKey: (provider) => Promise.resolve(context.secrets.get(providerKeySecret(provider))),
     logLevel: () => log.level,
   };
   return {

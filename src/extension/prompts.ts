@@ -1,7 +1,9 @@
 // The extension's notifications and quick picks. Every message is redacted like the log; the last
 // ones are kept, and the extension-host tests can answer them instead of a person (testing API).
-// The input box for the OpenAI key (askForKey) goes to VS Code directly and is not recorded.
+// The input boxes (a provider's key, a URL) go to VS Code directly and are not recorded.
 import * as vscode from 'vscode';
+import { DEFAULT_PROVIDER_NAME } from '../proxy';
+import { hostOf } from './provider-facts';
 
 export interface Prompt {
   kind: 'info' | 'warning' | 'error' | 'pick';
@@ -40,6 +42,17 @@ export class Prompts {
     return vscode.window.showQuickPick([...choices], options) as Thenable<T | undefined>;
   }
 
+  /** A quick pick of items (label, description, detail); the labels are what gets recorded and
+   *  what an answer chooses. */
+  pickItem<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Thenable<T | undefined> {
+    const prompt = this.record('pick', options.title ?? options.placeHolder ?? '', items.map((item) => item.label));
+    if (this.answer) {
+      const label = this.answered(prompt);
+      return Promise.resolve(items.find((item) => item.label === label));
+    }
+    return vscode.window.showQuickPick([...items], options);
+  }
+
   /** What was shown (redacted), oldest first. */
   recent(): Prompt[] {
     return [...this.shown];
@@ -70,12 +83,14 @@ export class Prompts {
   }
 }
 
-/** Asks for the OpenAI key (masked); undefined when cancelled. */
-export async function askForKey(): Promise<string | undefined> {
+/** Asks for a provider's key (masked); undefined when cancelled. */
+export async function askForProviderKey(provider: { name: string; kind: string; baseURL?: string }): Promise<string | undefined> {
+  const openai = provider.name === DEFAULT_PROVIDER_NAME;
+  const where = provider.baseURL ? hostOf(provider.baseURL) : openai ? 'OpenAI' : `provider "${provider.name}"`;
   const key = await vscode.window.showInputBox({
-    title: 'Claude Proxy: OpenAI API key',
-    prompt: 'The key the proxy sends to OpenAI (or your OpenAI-compatible server). Kept in VS Code\'s SecretStorage only.',
-    placeHolder: 'sk-...',
+    title: openai ? 'Claude Proxy: OpenAI API key' : `Claude Proxy: API key of provider "${provider.name}" (${provider.kind})`,
+    prompt: `The key the proxy sends to ${where}. Kept in VS Code's SecretStorage only.`,
+    placeHolder: provider.kind === 'azure' ? 'the Azure OpenAI resource\'s key' : provider.kind === 'openai' ? 'sk-...' : 'the server\'s API key',
     password: true,
     ignoreFocusOut: true,
     validateInput: (value) => (value.trim() === '' ? 'Enter a key (Escape to cancel)' : undefined),

@@ -2,7 +2,10 @@
 // extension passes a getter over its WorkspaceConfiguration, the unit tests a plain object.
 import * as z from 'zod/mini';
 import '../zod-english';
-import { canSearchTheWeb, DEFAULT_LIMITS, defaultRouteTable, type RouteTableConfig, routeTableSchema, type UpstreamTransport } from '../proxy';
+import {
+  canSearchTheWeb, DEFAULT_LIMITS, DEFAULT_PROVIDER_NAME, defaultRouteTable, hostsWebSearch, type ProviderInput, type RouteTableConfig, routeTableSchema,
+  type UpstreamTransport,
+} from '../proxy';
 
 export const SECTION = 'claudeProxy';
 
@@ -25,11 +28,15 @@ const httpUrl = z.string().check(z.trim(), z.refine((value) => {
 const MAX_TIMER_MS = 2_147_483_647;
 const wholeNumber = (...checks: z.core.$ZodCheck<number>[]) => z.number().check(z.int('must be a whole number'), ...checks);
 
+/** claudeProxy.providers unset: today's one upstream, OpenAI at claudeProxy.openaiBaseUrl. */
+export const defaultProviders: ProviderInput[] = [{ name: DEFAULT_PROVIDER_NAME, kind: 'openai' }];
+
 /** Every setting, with the defaults package.json declares (the two must agree: a unit test checks). */
 const settingsSchema = z.object({
   autoStart: z._default(z.boolean(), true),
   port: z._default(wholeNumber(z.minimum(0, 'must be 0 (any free port) or a port number'), z.maximum(65535, 'must be at most 65535')), 4000),
   openaiBaseUrl: z._default(httpUrl, 'https://api.openai.com/v1'),
+  providers: z._default(z.array(z.unknown()), defaultProviders),
   routes: z._default(z.array(z.unknown()), defaultRouteTable.routes),
   defaultRoute: z._default(z.nullable(z.string()), null),
   webSearchRoute: z._default(z.nullable(z.string()), null),
@@ -53,7 +60,7 @@ export interface ExtensionSettings {
   autoStart: boolean;
   port: number;
   openaiBaseUrl: string;
-  /** The validated route table (defaults filled in). */
+  /** The validated route table (defaults filled in), its providers included. */
   routeTable: RouteTableConfig;
   injectEnvironment: boolean;
   logLevel: (typeof logLevels)[number];
@@ -67,7 +74,8 @@ export interface ExtensionSettings {
 }
 
 export type SettingsResult =
-  | { ok: true; settings: ExtensionSettings }
+  /** `notes`: what was set but is not used here, to log (e.g. a provider's keyEnv). */
+  | { ok: true; settings: ExtensionSettings; notes: string[] }
   | { ok: false; problems: string[] };
 
 /**
@@ -86,8 +94,10 @@ export function readSettings(get: (key: SettingKey) => unknown): SettingsResult 
     for (const issue of parsed.error.issues) problems.push(`${settingName(issue.path)}: ${issue.message}`);
     return { ok: false, problems };
   }
-  const { routes, defaultRoute, webSearchRoute, prices: _prices, 'dashboard.keepBodies': keepBodies, ...rest } = parsed.data;
+  const { providers, routes, defaultRoute, webSearchRoute, prices: _prices, 'dashboard.keepBodies': keepBodies, ...rest } = parsed.data;
+  const notes: string[] = [];
   const table = routeTableSchema.safeParse({
+    providers: providers.map((provider, index) => withoutKeyEnv(provider, index, notes)),
     routes,
     ...(defaultRoute === null ? {} : { defaultRoute }),
     ...(webSearchRoute === null ? {} : { webSearchRoute }),
@@ -97,7 +107,17 @@ export function readSettings(get: (key: SettingKey) => unknown): SettingsResult 
     return { ok: false, problems };
   }
   const routeTable = webSearchRoute === null ? withDefaultSearchRoute(table.data) : table.data;
-  return { ok: true, settings: { ...rest, openaiBaseUrl: rest.openaiBaseUrl.replace(/\/+$/, ''), routeTable, keepBodies } };
+  return { ok: true, settings: { ...rest, openaiBaseUrl: rest.openaiBaseUrl.replace(/\/+$/, ''), routeTable, keepBodies }, notes };
+}
+
+/** keyEnv names the environment variable of the headless proxy; in VS Code keys live in
+ *  SecretStorage. A provider copied from a JSON config keeps working, and the log says why the
+ *  variable is not read. */
+function withoutKeyEnv(provider: unknown, index: number, notes: string[]): unknown {
+  if (typeof provider !== 'object' || provider === null || !('keyEnv' in provider)) return provider;
+  const { keyEnv: _keyEnv, ...rest } = provider;
+  notes.push(`${settingName(['providers', index, 'keyEnv'])} is ignored in VS Code: keys are kept in SecretStorage ("Claude Proxy: Set Provider API Key")`);
+  return rest;
 }
 
 /** claudeProxy.webSearchRoute unset: the default table's search route, where this table has a
@@ -106,7 +126,8 @@ export function readSettings(get: (key: SettingKey) => unknown): SettingsResult 
 function withDefaultSearchRoute(table: RouteTableConfig): RouteTableConfig {
   const name = defaultRouteTable.webSearchRoute;
   const route = table.routes.find((candidate) => candidate.name === name);
-  return route && canSearchTheWeb(route) ? { ...table, webSearchRoute: name } : table;
+  const provider = route && table.providers.find((candidate) => candidate.name === (route.provider ?? table.providers[0].name));
+  return route && provider && canSearchTheWeb(route) && hostsWebSearch(provider) ? { ...table, webSearchRoute: name } : table;
 }
 
 /** The transport to give the proxy: none for `auto`, so that it chooses by host. */
@@ -125,9 +146,11 @@ export function settingName(path: readonly PropertyKey[]): string {
  *  The read timeout is fixed when the HTTP server is created, so it restarts; the body limit and
  *  the idle timeout are read per request, so `limits` applies them to the running server. */
 export function settingsDiff(before: ExtensionSettings, after: ExtensionSettings): {
-  restart: boolean; reconfigure: boolean; limits: boolean; environment: boolean; logLevel: boolean;
+  restart: boolean; reconfigure: boolean; limits: boolean; environment: boolean; logLevel: boolean; providers: boolean;
 } {
   return {
+    /** Other providers may need other keys: they are read again. */
+    providers: JSON.stringify(before.routeTable.providers) !== JSON.stringify(after.routeTable.providers),
     restart: before.port !== after.port || before.requestReadTimeoutMs !== after.requestReadTimeoutMs,
     reconfigure: before.openaiBaseUrl !== after.openaiBaseUrl || before.upstreamTransport !== after.upstreamTransport
       || JSON.stringify(before.routeTable) !== JSON.stringify(after.routeTable),

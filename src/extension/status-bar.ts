@@ -1,9 +1,7 @@
-// One status-bar item: the proxy's state and live request count; the tooltip lists the routes;
-// a click opens the quick pick of commands.
+// One status-bar item: the proxy's state and live request count; the tooltip (status-tooltip.ts)
+// shows the providers and the routes; a click opens the quick pick of commands.
 import * as vscode from 'vscode';
-import { todayLine } from './dashboard/format';
-import type { Totals } from './dashboard/stats';
-import type { ProxyState, RouteSummary } from './proxy/proxy-state';
+import { describeState, TOOLTIP_COMMANDS, tooltipMarkdown, type TooltipView } from './status-tooltip';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -15,8 +13,8 @@ export class StatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  /** `today`: today's usage for the tooltip (undefined until the history is loaded). */
-  update(state: ProxyState, activeRequests: number, served: number, routes: RouteSummary[], today?: Totals): void {
+  update(view: TooltipView): void {
+    const { state, activeRequests } = view;
     const item = this.item;
     item.backgroundColor = undefined;
     switch (state.kind) {
@@ -37,21 +35,10 @@ export class StatusBar implements vscode.Disposable {
         item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
         break;
     }
-    const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**Claude OpenAI Proxy** — ${describe(state)}\n\n`);
-    if (state.kind === 'running') tooltip.appendMarkdown(`${activeRequests} request(s) in flight, ${served} served\n\n`);
-    if (today) tooltip.appendMarkdown(`${todayLine(today)}\n\n`);
-    if (routes.length > 0) {
-      tooltip.appendMarkdown('| Claude model | OpenAI model | API |\n|---|---|---|\n');
-      for (const route of routes) {
-        const names = [...route.names, ...route.patterns].map((name) => `\`${name}\``).join(', ');
-        tooltip.appendMarkdown(`| ${names} | \`${route.model}\` | ${route.api} |\n`);
-      }
-    }
-    tooltip.appendMarkdown('\n[$(graph) Show Dashboard](command:claudeProxy.showDashboard "Requests, tokens, cache hits, latency and cost") · Click for the Claude Proxy commands.');
-    tooltip.isTrusted = { enabledCommands: ['claudeProxy.showDashboard'] };
+    const tooltip = new vscode.MarkdownString(tooltipMarkdown(view), true);
+    tooltip.isTrusted = { enabledCommands: TOOLTIP_COMMANDS };
     item.tooltip = tooltip;
-    item.accessibilityInformation = { label: `Claude Proxy: ${describe(state)}` };
+    item.accessibilityInformation = { label: `Claude Proxy: ${describeState(state)}` };
   }
 
   get text(): string {
@@ -65,20 +52,5 @@ export class StatusBar implements vscode.Disposable {
 
   dispose(): void {
     this.item.dispose();
-  }
-}
-
-function describe(state: ProxyState): string {
-  switch (state.kind) {
-    case 'stopped':
-      return 'stopped';
-    case 'starting':
-      return 'starting';
-    case 'running':
-      return `listening on ${state.url}`;
-    case 'shared':
-      return `using the proxy of another VS Code window on ${state.url}`;
-    case 'error':
-      return `error: ${state.message}`;
   }
 }

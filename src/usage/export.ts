@@ -1,14 +1,21 @@
 // The usage history as CSV or JSON, for the "Export" buttons.
+import { providerOf } from './summary';
 import type { UsageEntry } from './usage-entry';
 
 const COLUMNS: (keyof UsageEntry)[] = [
-  'time', 'claudeModel', 'openaiModel', 'api', 'route', 'stream', 'status', 'outcome', 'firstTokenMs', 'durationMs',
+  'time', 'claudeModel', 'openaiModel', 'provider', 'api', 'route', 'stream', 'status', 'outcome', 'firstTokenMs', 'durationMs',
   'inputTokens', 'cachedTokens', 'outputTokens', 'reasoningTokens', 'webSearches', 'costUsd',
 ];
 
 export function toCsv(entries: readonly UsageEntry[]): string {
-  const rows = entries.map((entry) => COLUMNS.map((column) => csvCell(column === 'time' ? new Date(entry.time).toISOString() : entry[column])).join(','));
+  const rows = entries.map((entry) => COLUMNS.map((column) => csvCell(cellOf(entry, column))).join(','));
   return `${COLUMNS.join(',')}\n${rows.join('\n')}${rows.length > 0 ? '\n' : ''}`;
+}
+
+function cellOf(entry: UsageEntry, column: keyof UsageEntry): UsageEntry[keyof UsageEntry] {
+  if (column === 'time') return new Date(entry.time).toISOString();
+  if (column === 'provider') return providerOf(entry);
+  return entry[column];
 }
 
 export function toJson(entries: readonly UsageEntry[]): string {

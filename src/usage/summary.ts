@@ -1,4 +1,5 @@
 // What the dashboard's charts and the status-bar tooltip show, computed from the entries.
+import { DEFAULT_PROVIDER_NAME } from '../proxy';
 import type { UsageEntry } from './usage-entry';
 
 export interface ModelTotals {
@@ -9,6 +10,20 @@ export interface ModelTotals {
   outputTokens: number;
   webSearches: number;
   costUsd: number;
+}
+
+export interface ProviderTotals {
+  /** The provider's name; '' for requests that reached none (no route served the model). */
+  provider: string;
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  cachedTokens: number;
+  outputTokens: number;
+  webSearches: number;
+  costUsd: number;
+  /** The OpenAI models it served, most requests first. */
+  models: string[];
 }
 
 export interface UsageSummary {
@@ -25,14 +40,23 @@ export interface UsageSummary {
   /** Cached input tokens over all input tokens, 0..1. */
   cacheHitRate: number;
   perModel: ModelTotals[];
+  perProvider: ProviderTotals[];
+}
+
+/** The provider of an entry. Entries from before providers had the one upstream, which is the
+ *  default table's provider now. */
+export function providerOf(entry: UsageEntry): string {
+  return entry.provider ?? DEFAULT_PROVIDER_NAME;
 }
 
 export function summarize(entries: readonly UsageEntry[]): UsageSummary {
   const perModel = new Map<string, ModelTotals>();
-  const summary: UsageSummary = { requests: 0, errors: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0, webSearches: 0, costUsd: 0, unpriced: 0, cacheHitRate: 0, perModel: [] };
+  const perProvider = new Map<string, { totals: ProviderTotals; models: Map<string, number> }>();
+  const summary: UsageSummary = { requests: 0, errors: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0, webSearches: 0, costUsd: 0, unpriced: 0, cacheHitRate: 0, perModel: [], perProvider: [] };
   for (const entry of entries) {
+    const failed = entry.status !== 200 || entry.outcome !== 'ok';
     summary.requests++;
-    if (entry.status !== 200 || entry.outcome !== 'ok') summary.errors++;
+    if (failed) summary.errors++;
     summary.inputTokens += entry.inputTokens;
     summary.cachedTokens += entry.cachedTokens;
     summary.outputTokens += entry.outputTokens;
@@ -48,9 +72,24 @@ export function summarize(entries: readonly UsageEntry[]): UsageSummary {
     totals.webSearches += entry.webSearches ?? 0;
     totals.costUsd += entry.costUsd ?? 0;
     perModel.set(entry.openaiModel, totals);
+    const name = providerOf(entry);
+    let group = perProvider.get(name);
+    if (!group) perProvider.set(name, group = { totals: { provider: name, requests: 0, errors: 0, inputTokens: 0, cachedTokens: 0, outputTokens: 0, webSearches: 0, costUsd: 0, models: [] }, models: new Map() });
+    const provider = group.totals;
+    provider.requests++;
+    if (failed) provider.errors++;
+    provider.inputTokens += entry.inputTokens;
+    provider.cachedTokens += entry.cachedTokens;
+    provider.outputTokens += entry.outputTokens;
+    provider.webSearches += entry.webSearches ?? 0;
+    provider.costUsd += entry.costUsd ?? 0;
+    if (entry.openaiModel) group.models.set(entry.openaiModel, (group.models.get(entry.openaiModel) ?? 0) + 1);
   }
   summary.cacheHitRate = summary.inputTokens > 0 ? summary.cachedTokens / summary.inputTokens : 0;
   summary.perModel = [...perModel.values()].sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests);
+  summary.perProvider = [...perProvider.values()]
+    .map(({ totals, models }) => ({ ...totals, models: [...models].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([model]) => model) }))
+    .sort((a, b) => b.requests - a.requests || b.costUsd - a.costUsd || a.provider.localeCompare(b.provider));
   return summary;
 }
 

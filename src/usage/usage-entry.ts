@@ -10,6 +10,9 @@ export interface UsageEntry {
   openaiModel: string;
   api: string;
   route: string;
+  /** The provider that served the request (or last tried it); '' when none was reached (no
+   *  route). Absent in entries recorded before providers: the one upstream, now "openai". */
+  provider?: string;
   stream: boolean;
   status: number;
   outcome: string;
@@ -39,6 +42,7 @@ export function usageEntryOf(record: RequestRecord, prices: PriceTable, session:
     openaiModel: record.openaiModel ?? '',
     api: record.api ?? '',
     route: record.routeName ?? '',
+    provider: record.provider ?? '',
     stream: record.stream ?? false,
     status: record.status ?? 0,
     outcome: record.outcome ?? (record.status === 200 ? 'ok' : 'error'),

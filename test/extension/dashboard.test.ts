@@ -116,6 +116,8 @@ test('protocol: the newest rows, oldest first, with whether bodies are kept; why
   assert.equal(rows.at(-1)!.id, 's.1-599');
   assert.equal(rows.at(-1)!.hasBody, true);
   assert.equal(rows[0].hasBody, false);
+  assert.equal(rowOf(entry({ provider: 'local' }), false).provider, 'local');
+  assert.equal(rowOf(entry(), false).provider, 'openai', 'a row from before providers names the one upstream');
   const settings = { keepBodies: false, maxBodies: 20 };
   assert.match(noBodiesNote(settings, rowOf(entry({ id: 's.1-1' }), false), 's'), /claudeProxy\.dashboard\.keepBodies/);
   assert.match(noBodiesNote({ ...settings, keepBodies: true }, rowOf(entry({ id: 'other.1-1' }), false), 's'), /this VS Code session/);
@@ -126,14 +128,14 @@ test('protocol: the newest rows, oldest first, with whether bodies are kept; why
 
 // ---- stats -------------------------------------------------------------------------------------
 
-test('stats: totals per range, cost per model for the session and the day, cache rates, latency', () => {
+test('stats: totals per range, cost per model for the session and the day, cache rates, latency, usage per provider', () => {
   const now = new Date(2025, 5, 15, 12, 0, 0).getTime();
   const yesterday = now - 24 * 3600 * 1000;
   const entries = [
     entry({ id: 'old.1-1', time: yesterday, openaiModel: 'gpt-5-codex', costUsd: 1, inputTokens: 100, cachedTokens: 0, durationMs: 100 }),
     entry({ id: 'old.1-2', time: now - 3600_000, openaiModel: 'gpt-5-mini', costUsd: 0.5, inputTokens: 100, cachedTokens: 50, durationMs: 400, firstTokenMs: 100 }),
     entry({ id: 'me.1-1', time: now - 60_000, openaiModel: 'gpt-5-codex', costUsd: 0.25, inputTokens: 1000, cachedTokens: 900, durationMs: 1500, firstTokenMs: 200 }),
-    entry({ id: 'me.2-1', time: now - 30_000, openaiModel: 'llama3', costUsd: null, inputTokens: 10, cachedTokens: 0, durationMs: 70_000, firstTokenMs: null, status: 500, outcome: 'api_error' }),
+    entry({ id: 'me.2-1', time: now - 30_000, openaiModel: 'llama3', provider: 'local', costUsd: null, inputTokens: 10, cachedTokens: 0, durationMs: 70_000, firstTokenMs: null, status: 500, outcome: 'api_error' }),
   ];
   const session = dashboardStats(entries, { range: 'session', session: 'me', now });
   assert.equal(session.totals.requests, 2);
@@ -149,8 +151,10 @@ test('stats: totals per range, cost per model for the session and the day, cache
   assert.equal(session.latency.ttftP50, 200);
   assert.equal(session.latency.totalP90, 70_000);
   assert.equal(session.latencyHistogram.at(-1)!.count, 1, 'the 70 s request is in the last bin');
+  assert.deepEqual(session.perProvider.map((row) => [row.provider, row.requests, row.errors, row.models]), [['openai', 1, 0, ['gpt-5-codex']], ['local', 1, 1, ['llama3']]], 'as many requests: the costlier first');
   const all = dashboardStats(entries, { range: 'all', session: 'me', now });
   assert.equal(all.totals.requests, 4);
+  assert.deepEqual(all.perProvider.map((row) => [row.provider, row.requests, row.costUsd]), [['openai', 3, 1.75], ['local', 1, 0]], 'the range decides what each provider counts');
   assert.equal(all.cachePerModel.find((row) => row.model === 'gpt-5-codex')!.rate, 900 / 1100);
   const today = dashboardStats(entries, { range: 'today', session: 'me', now });
   assert.equal(today.totals.requests, 3);
@@ -307,9 +311,9 @@ test('usage service: new prices reprice the entries; clear empties memory and di
     const csv = await usage.exportText('csv');
     assert.equal(csv.count, 2);
     const lines = csv.text.trim().split('\n');
-    assert.equal(lines[0], 'time,claudeModel,openaiModel,api,route,stream,status,outcome,firstTokenMs,durationMs,inputTokens,cachedTokens,outputTokens,reasoningTokens,webSearches,costUsd');
+    assert.equal(lines[0], 'time,claudeModel,openaiModel,provider,api,route,stream,status,outcome,firstTokenMs,durationMs,inputTokens,cachedTokens,outputTokens,reasoningTokens,webSearches,costUsd');
     assert.equal(lines.length, 3);
-    assert.match(lines[2], /,llama3,chat,/);
+    assert.match(lines[2], /,llama3,,chat,/, 'a record without a provider (none reached) has an empty cell');
     const json = JSON.parse((await usage.exportText('json')).text);
     assert.equal(json.length, 2);
     assert.equal(json[1].costUsd, 0.02);
@@ -392,6 +396,7 @@ test('webview formats: integers, compact numbers, durations, dollars, percentage
   assert.deepEqual([850, 1240, 12_500, 125_000, null].map(F.ms), ['850 ms', '1.24 s', '12.5 s', '2m 05s', '—']);
   assert.deepEqual([0, 0.00001, 0.0042, 0.5, 12.3, 1234.5, null].map(F.cost), ['$0.00', '<$0.0001', '$0.0042', '$0.5000', '$12.30', '$1,235', '—']);
   assert.deepEqual([0, 0.853, 1, 0.9999].map(F.percent), ['0%', '85.3%', '100%', '100%']);
+  assert.deepEqual(['local', '', undefined].map(F.provider), ['local', '—', '—'], 'a request that reached no provider');
   const now = new Date(2025, 2, 3, 15, 0, 0).getTime();
   assert.equal(F.time(new Date(2025, 2, 3, 14, 3, 22).getTime(), now), '14:03:22');
   assert.equal(F.time(new Date(2025, 2, 1, 9, 5, 0).getTime(), now), 'Mar 1 09:05');

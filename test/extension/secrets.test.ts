@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type * as vscode from 'vscode';
-import { OPENAI_KEY_SECRET, PROXY_TOKEN_SECRET, RETIRED_KEPT, Secrets } from '../../src/extension/secrets';
+import { isProviderKeySecret, OPENAI_KEY_SECRET, providerKeySecret, PROXY_TOKEN_SECRET, RETIRED_KEPT, Secrets } from '../../src/extension/secrets';
 
 function memoryStorage(): vscode.SecretStorage & { values: Map<string, string> } {
   const values = new Map<string, string>();
@@ -62,4 +62,26 @@ test('replaced tokens and keys stay in known() for redaction, the last RETIRED_K
   assert.ok(!known.includes(first), 'the oldest ones are dropped');
   assert.ok(known.includes(second), `the last ${RETIRED_KEPT} are kept`);
   assert.equal(known.filter(Boolean).length, 2 + RETIRED_KEPT);
+});
+
+test('each provider\'s key: "openai" keeps the OpenAI key\'s secret and its OPENAI_API_KEY fallback, any other its own secret', async () => {
+  const storage = memoryStorage();
+  const secrets = new Secrets(storage, { OPENAI_API_KEY: 'sk-from-the-environment-123' });
+  assert.equal(providerKeySecret('openai'), OPENAI_KEY_SECRET);
+  assert.equal(providerKeySecret('azure-work'), 'claudeProxy.providerKey.azure-work');
+  assert.deepEqual(await secrets.providerKey('openai'), { key: 'sk-from-the-environment-123', source: 'environment' });
+  assert.deepEqual(await secrets.providerKey('azure-work'), { key: undefined, source: 'none' }, 'OPENAI_API_KEY is the openai provider\'s only');
+
+  await secrets.setProviderKey('azure-work', '  azure-key-0001  ');
+  assert.equal(storage.values.get('claudeProxy.providerKey.azure-work'), 'azure-key-0001');
+  assert.deepEqual(await secrets.providerKey('azure-work'), { key: 'azure-key-0001', source: 'secret-storage' });
+  await secrets.setProviderKey('openai', 'sk-stored-0002');
+  assert.equal(storage.values.get(OPENAI_KEY_SECRET), 'sk-stored-0002');
+  assert.equal(storage.values.has('claudeProxy.providerKey.openai'), false);
+
+  await secrets.setProviderKey('azure-work', 'azure-key-0003');
+  const known = secrets.known();
+  for (const key of ['azure-key-0001', 'azure-key-0003', 'sk-stored-0002']) assert.ok(known.includes(key), `${key} stays redacted`);
+  assert.ok(isProviderKeySecret(OPENAI_KEY_SECRET) && isProviderKeySecret('claudeProxy.providerKey.local'));
+  assert.ok(!isProviderKeySecret(PROXY_TOKEN_SECRET));
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { providerSchema } from '../../src/proxy/routing/providers';
 import { defaultRouteTable } from '../../src/proxy/routing/table';
 import { DEFAULT_LIMITS } from '../../src/proxy/server/proxy-server';
 import { readSettings, settingKeys, settingsDiff, transportOf, type SettingKey } from '../../src/extension/settings';
@@ -93,7 +94,7 @@ test('package.json contributes every command under the "Claude Proxy" category, 
     return command.title;
   });
   for (const title of ['Start Claude proxy', 'Stop Claude proxy', 'Restart Claude proxy', 'Run Self-Tests', 'Export Environment',
-    'Open Claude Code Terminal', 'Set OpenAI API Key', 'Rotate Proxy Token', 'Show Log',
+    'Open Claude Code Terminal', 'Set OpenAI API Key', 'Set Provider API Key', 'Use a Local Server', 'Rotate Proxy Token', 'Show Log',
     'Show Dashboard', 'Export Usage History', 'Clear Usage History', 'Configure Claude Code Extension']) {
     assert.ok(titles.includes(title), `missing command "${title}"`);
   }
@@ -152,7 +153,7 @@ test('settingsDiff: a port or read-timeout change restarts, routes and base URL 
     assert.ok(next.ok);
     return settingsDiff(base.settings, next.settings);
   };
-  const none = { restart: false, reconfigure: false, limits: false, environment: false, logLevel: false };
+  const none = { restart: false, reconfigure: false, limits: false, environment: false, logLevel: false, providers: false };
   assert.deepEqual(diff({ port: 4001 }), { ...none, restart: true });
   assert.deepEqual(diff({ requestReadTimeoutMs: 5000 }), { ...none, restart: true });
   assert.deepEqual(diff({ maxBodyBytes: 4096 }), { ...none, limits: true });
@@ -161,6 +162,9 @@ test('settingsDiff: a port or read-timeout change restarts, routes and base URL 
   assert.deepEqual(diff({ upstreamTransport: 'node-http' }), { ...none, reconfigure: true });
   assert.deepEqual(diff({ routes: [{ name: 'x', model: 'gpt-4.1' }] }), { ...none, reconfigure: true });
   assert.deepEqual(diff({ routes: [{ ...defaultRouteTable.routes[0], files: false }, defaultRouteTable.routes[1]] }), { ...none, reconfigure: true });
+  const local = { name: 'local', kind: 'compatible', baseURL: 'http://127.0.0.1:8080/v1' };
+  assert.deepEqual(diff({ providers: [{ name: 'openai', kind: 'openai' }, local] }), { ...none, reconfigure: true, providers: true }, 'a new provider: its key is read');
+  assert.deepEqual(diff({ providers: [{ name: 'openai', kind: 'openai' }] }), none, 'the default written out');
   assert.deepEqual(diff({ injectEnvironment: false }), { ...none, environment: true });
   assert.deepEqual(diff({ logLevel: 'debug' }), { ...none, logLevel: true });
   assert.deepEqual(diff({ autoStart: false }), none);
@@ -179,7 +183,7 @@ test('claudeProxy.dashboard.keepBodies: off by default, a boolean; claudeProxy.p
   assert.ok(prices.ok, 'an invalid price table is reported by the dashboard, not by the proxy settings');
   assert.deepEqual(properties['claudeProxy.prices'].default, {});
   const diff = settingsDiff(base.settings, (on as { settings: typeof base.settings }).settings);
-  assert.deepEqual(diff, { restart: false, reconfigure: false, limits: false, environment: false, logLevel: false }, 'keepBodies needs no restart');
+  assert.deepEqual(diff, { restart: false, reconfigure: false, limits: false, environment: false, logLevel: false, providers: false }, 'keepBodies needs no restart');
 });
 
 test('claudeProxy.upstreamTransport: auto by default (the proxy chooses by host), fetch or node-http on request, anything else named', () => {
@@ -214,4 +218,68 @@ test('webSearchRoute: unset, the default table\'s claude-sonnet-4-5 where the ta
   assert.ok(!chat.ok && /claudeProxy\.webSearchRoute: route "a" cannot search the web/.test(chat.problems.join()));
   const missing = read({ webSearchRoute: 'nope' });
   assert.ok(!missing.ok && /claudeProxy\.webSearchRoute: no route is named "nope"/.test(missing.problems.join()));
+});
+
+// ---- providers ---------------------------------------------------------------------------------
+
+const LOCAL = { name: 'local', kind: 'compatible', baseURL: 'http://127.0.0.1:8080/v1' };
+
+test('claudeProxy.providers unset: one OpenAI provider at claudeProxy.openaiBaseUrl, every route on it, as before providers', () => {
+  const result = read({});
+  assert.ok(result.ok);
+  assert.deepEqual(result.settings.routeTable.providers, [{ name: 'openai', kind: 'openai', apis: ['chat', 'responses'], headers: {} }]);
+  assert.ok(result.settings.routeTable.routes.every((route) => route.provider === undefined), 'routes name no provider: the first one');
+  assert.deepEqual(properties['claudeProxy.providers'].default, [{ name: 'openai', kind: 'openai' }]);
+  assert.equal(properties['claudeProxy.providers'].scope, 'application', 'a workspace cannot send the keys to a server of its choosing');
+});
+
+test('claudeProxy.providers reach the route table, and a route names its provider', () => {
+  const result = read({
+    providers: [{ name: 'openai', kind: 'openai' }, LOCAL],
+    routes: [{ name: 'claude-haiku-4-5', model: 'qwen3', provider: 'local' }, { name: 'claude-sonnet-4-5', model: 'gpt-5-codex', api: 'responses', fallbacks: ['claude-haiku-4-5'] }],
+  });
+  assert.ok(result.ok, JSON.stringify(result));
+  assert.deepEqual(result.settings.routeTable.providers.map((provider) => [provider.name, provider.kind, provider.baseURL]),
+    [['openai', 'openai', undefined], ['local', 'compatible', 'http://127.0.0.1:8080/v1']]);
+  assert.equal(result.settings.routeTable.routes[0].provider, 'local');
+  assert.equal(result.settings.routeTable.webSearchRoute, 'claude-sonnet-4-5', 'the big route is on openai: it searches');
+});
+
+test('provider problems name the field in claudeProxy.providers or claudeProxy.routes', () => {
+  const problems = (values: Partial<Record<SettingKey, unknown>>) => {
+    const result = read(values);
+    assert.ok(!result.ok, `refused: ${JSON.stringify(values)}`);
+    return result.problems.join('\n');
+  };
+  assert.match(problems({ providers: [{ name: 'azure', kind: 'azure' }] }), /claudeProxy\.providers\[0\]\.baseURL: /);
+  assert.match(problems({ providers: [{ name: 'x', kind: 'anthropic', baseURL: 'http://h/v1' }] }), /claudeProxy\.providers\[0\]\.kind: /);
+  assert.match(problems({ providers: [LOCAL, LOCAL] }), /claudeProxy\.providers\[1\]\.name: another provider is already named "local"/);
+  assert.match(problems({ providers: [{ ...LOCAL, headers: { Authorization: 'Bearer sk-x' } }] }), /claudeProxy\.providers\[0\]\.headers\.Authorization: .*secret/);
+  assert.match(problems({ routes: [{ name: 'a', model: 'm', provider: 'nope' }] }), /claudeProxy\.routes\[0\]\.provider: no provider is named "nope"/);
+  assert.match(problems({ providers: [{ ...LOCAL, apis: ['chat'] }], routes: [{ name: 'a', model: 'm', api: 'responses' }] }), /claudeProxy\.routes\[0\]\.api: provider "local" does not offer the Responses API/);
+  assert.match(problems({ providers: [] }), /claudeProxy\.providers: /);
+});
+
+test('web search: the default search route counts only on a provider that hosts it; one named on a local provider is refused', () => {
+  const local = read({ providers: [LOCAL], routes: [{ name: 'claude-sonnet-4-5', model: 'gpt-5', api: 'responses' }] });
+  assert.ok(local.ok, JSON.stringify(local));
+  assert.equal(local.settings.routeTable.webSearchRoute, undefined, 'a route on a compatible server cannot search: none, not an error');
+  const named = read({ providers: [LOCAL], routes: [{ name: 'a', model: 'gpt-5', api: 'responses' }], webSearchRoute: 'a' });
+  assert.ok(!named.ok && /claudeProxy\.webSearchRoute: route "a" is on provider "local"/.test(named.problems.join()), JSON.stringify(named));
+});
+
+test('a provider\'s keyEnv (the headless proxy\'s) is left out in VS Code, and a note says so', () => {
+  const result = read({ providers: [{ ...LOCAL, keyEnv: 'LOCAL_KEY' }] });
+  assert.ok(result.ok, JSON.stringify(result));
+  assert.equal('keyEnv' in result.settings.routeTable.providers[0], false);
+  assert.deepEqual(result.notes, ['claudeProxy.providers[0].keyEnv is ignored in VS Code: keys are kept in SecretStorage ("Claude Proxy: Set Provider API Key")']);
+  assert.deepEqual(read({}).ok && (read({}) as { notes: string[] }).notes, []);
+  const item = (properties['claudeProxy.providers'] as unknown as { items: { properties: Record<string, unknown>; additionalProperties: boolean } }).items;
+  assert.equal(item.additionalProperties, false);
+  assert.ok(!('keyEnv' in item.properties), 'the settings editor does not offer it');
+});
+
+test('package.json declares every provider field the schema takes, keyEnv aside', () => {
+  const item = (properties['claudeProxy.providers'] as unknown as { items: { properties: Record<string, unknown> } }).items;
+  assert.deepEqual(Object.keys(item.properties).sort(), Object.keys(providerSchema.shape).filter((key) => key !== 'keyEnv').sort());
 });

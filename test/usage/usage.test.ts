@@ -29,11 +29,12 @@ test('prices: exact names, dated snapshots, unknown models', () => {
 test('a request record becomes an entry with its cost; other endpoints make none', () => {
   const record = {
     id: 7, method: 'POST', path: '/v1/messages', startedAt: 1000, claudeModel: 'claude-fast', openaiModel: 'gpt-5-mini', api: 'chat' as const,
-    routeName: 'claude-haiku-4-5', stream: false, status: 200, durationMs: 50, firstTokenMs: 40,
+    routeName: 'claude-haiku-4-5', provider: 'local', stream: false, status: 200, durationMs: 50, firstTokenMs: 40,
     usage: { input: 2000, cached: 1000, cacheWrite: 0, output: 500, reasoning: 200 },
   };
   const made = usageEntryOf(record, defaultPrices, 'sess')!;
   assert.equal(made.id, 'sess-7');
+  assert.equal(made.provider, 'local', 'the provider that served it');
   assert.equal(made.reasoningTokens, 200);
   assert.equal(made.costUsd!.toFixed(9), ((1000 * 0.25 + 1000 * 0.025 + 500 * 2) / 1e6).toFixed(9));
   assert.equal(usageEntryOf({ ...record, path: '/v1/messages/count_tokens' }, defaultPrices, 's'), undefined);
@@ -79,6 +80,25 @@ test('summaries: totals, cache-hit rate, per model, today, tokens over time, lat
   assert.equal(histogram.reduce((sum, bin) => sum + bin.count, 0), 3);
   assert.equal(histogram[0].count, 1);
   assert.equal(histogram.at(-1)!.count, 1);
+});
+
+test('usage per provider: requests, failures, tokens, cost and models of each; entries from before providers are "openai"', () => {
+  const entries = [
+    entry({ provider: 'local', openaiModel: 'llama3.1', costUsd: null, inputTokens: 300, cachedTokens: 0, outputTokens: 20 }),
+    entry({ provider: 'local', openaiModel: 'qwen3', costUsd: null, status: 500, outcome: 'api_error' }),
+    entry({ provider: 'local', openaiModel: 'qwen3', costUsd: null }),
+    entry({ provider: 'openai', costUsd: 0.5 }),
+    entry({ costUsd: 0.25 }),
+    entry({ provider: '', openaiModel: '', status: 404, outcome: 'not_found_error', inputTokens: 0, cachedTokens: 0, outputTokens: 0, costUsd: null }),
+  ];
+  const groups = summarize(entries).perProvider;
+  assert.deepEqual(groups.map((group) => [group.provider, group.requests, group.errors]), [['local', 3, 1], ['openai', 2, 0], ['', 1, 1]]);
+  const [local, openai] = groups;
+  assert.deepEqual(local.models, ['qwen3', 'llama3.1'], 'most requests first');
+  assert.deepEqual([local.inputTokens, local.cachedTokens, local.outputTokens, local.costUsd], [2300, 1600, 220, 0]);
+  assert.deepEqual(openai.models, ['gpt-5-codex']);
+  assert.equal(openai.costUsd, 0.75, 'the entry without a provider field counts as "openai"');
+  assert.equal(groups[2].models.length, 0);
 });
 
 test('the history survives a restart, skips torn lines, rotates under its size cap, and clears', async () => {
@@ -185,10 +205,10 @@ test('a failing history write is told once, with the error, until a write succee
 });
 
 test('CSV export: cells that start like a formula are made plain text; numbers are left alone', () => {
-  const csv = toCsv([entry({ claudeModel: '=HYPERLINK("http://x","y")', openaiModel: '+gpt', api: '-chat', route: '@route', outcome: '\tok', costUsd: -0.5 })]);
+  const csv = toCsv([entry({ claudeModel: '=HYPERLINK("http://x","y")', openaiModel: '+gpt', provider: '=cmd', api: '-chat', route: '@route', outcome: '\tok', costUsd: -0.5 })]);
   const row = csv.trim().split('\n')[1];
   assert.ok(row.includes(`"'=HYPERLINK(""http://x"",""y"")"`), row);
-  assert.ok(row.includes(",'+gpt,'-chat,'@route,"), row);
+  assert.ok(row.includes(",'+gpt,'=cmd,'-chat,'@route,"), row);
   assert.ok(row.includes(",'\tok,"), row);
   assert.ok(row.endsWith(',-0.5'), 'a number stays a number');
   const cells = toCsv([entry()]).trim().split('\n')[1].split(',');
@@ -199,7 +219,9 @@ test('exports: CSV with a header and quoted cells, JSON that parses back', () =>
   const entries = [entry({ claudeModel: 'claude,"odd"' })];
   const csv = toCsv(entries);
   const [header, row] = csv.trim().split('\n');
-  assert.ok(header.startsWith('time,claudeModel,openaiModel'));
+  assert.ok(header.startsWith('time,claudeModel,openaiModel,provider,api,'));
+  assert.equal(toCsv([entry({ provider: 'local' })]).split('\n')[1].split(',')[3], 'local');
+  assert.equal(toCsv([entry()]).split('\n')[1].split(',')[3], 'openai', 'an entry from before providers was served by the one upstream, now "openai"');
   assert.ok(row.includes('"claude,""odd"""'));
   assert.match(row, /^\d{4}-\d\d-\d\dT/);
   assert.deepEqual(JSON.parse(toJson(entries)), entries);

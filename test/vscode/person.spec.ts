@@ -3,8 +3,9 @@
 // when asked), read the status bar, open a terminal and see ANTHROPIC_BASE_URL and the token,
 // run the self-tests against the fake OpenAI backend and read the PASS lines, run the real
 // Claude Code CLI there and see the fake's answer, open the usage dashboard from the status-bar
-// tooltip and check its rows, totals, live updates, redacted bodies and charts in three themes,
-// stop the proxy and see the environment go.
+// tooltip and check its rows, totals, its provider, live updates, redacted bodies and charts in
+// three themes, open the walkthrough and complete a step with its button, stop the proxy and see
+// the environment go.
 // Screenshots go to .test-artifacts/vscode/. Needs test/vscode/setup.sh first.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -48,6 +49,9 @@ before(async () => {
       'claudeProxy.autoStart': false,
       'claudeProxy.port': proxyPort,
       'claudeProxy.openaiBaseUrl': fake.url,
+      // The fake on this machine stands in for api.openai.com, which needs a key (a server on
+      // this machine is otherwise asked for none).
+      'claudeProxy.providers': [{ name: 'openai', kind: 'openai', needsKey: true }],
       // The dashboard may show the bodies of the last requests.
       'claudeProxy.dashboard.keepBodies': true,
       'workbench.secondarySideBar.defaultVisibility': 'hidden',
@@ -92,6 +96,8 @@ test('"Start Claude proxy" from the command palette asks for the OpenAI key once
   const routes = await tooltip.first().innerText();
   assert.match(routes, /claude-sonnet-4-5[\s\S]*gpt-5-codex/);
   assert.match(routes, /claude-haiku-4-5[\s\S]*gpt-5-mini/);
+  // The provider's row: name, kind, host, key state.
+  assert.match(routes, new RegExp(`openai\\s+openai\\s+127\\.0\\.0\\.1:${new URL(fake.url).port}\\s+key set`));
   await screenshot(page, 'status-bar');
   await page.mouse.move(700, 300);
   const health = await (await fetch(`http://127.0.0.1:${proxyPort}/health`)).json() as any;
@@ -137,15 +143,15 @@ test('"Run Self-Tests" passes against the fake OpenAI backend and logs the PASS 
   // The extension's log is the state to wait on: every run ends with its summary line, passed or
   // not. Then the person must have been told, in a notification.
   const summary = await waitFor('the self-tests\' summary line in the extension\'s log', () => /Self-tests: [^\n]*checks passed[^\n]*/.exec(extensionLog(server))?.[0], 90_000);
-  assert.equal(summary, 'Self-tests: all 14 checks passed', extensionLog(server));
-  await waitForNotification(page, /Self-tests: all 14 checks passed/, 15_000);
+  assert.equal(summary, 'Self-tests: all 15 checks passed', extensionLog(server));
+  await waitForNotification(page, /Self-tests: all 15 checks passed/, 15_000);
   await screenshot(page, 'self-test-notification');
   await runCommand(page, 'Claude Proxy: Show Log');
-  const log = await readOutputPanel(page, /Self-tests: all 14 checks passed/);
+  const log = await readOutputPanel(page, /Self-tests: all 15 checks passed/);
   await screenshot(page, 'self-test-log');
   assert.match(log, /\[PASS\] claude-sonnet-4-5 -> gpt-5-codex/);
   assert.match(log, /\[PASS\] claude-haiku-4-5 -> gpt-5-mini/);
-  assert.match(log, /Self-tests: all 14 checks passed/);
+  assert.match(log, /Self-tests: all 15 checks passed/);
 });
 
 test('the real Claude Code CLI in that terminal answers with the fake\'s text', { timeout: 180_000 }, async () => {
@@ -177,8 +183,12 @@ test('the status-bar tooltip shows today\'s usage, and its "Show Dashboard" link
   assert.equal(await waitForDashboardRows(page, calls), calls, 'one row per model call the fake answered');
   assert.equal(await cardText(page, 'requests'), String(calls));
   assert.match(await cardText(page, 'cost'), /^<?\$\d/);
-  // The newest row on top: Claude Code's last request, its Claude and OpenAI models.
-  assert.match(await dashboardFrame(page).locator('#requests tbody tr').first().innerText(), /claude-[\w.-]+\s*→\s*gpt-5-(codex|mini)/);
+  // The newest row on top: Claude Code's last request, its Claude and OpenAI models, its provider.
+  assert.match(await dashboardFrame(page).locator('#requests tbody tr').first().innerText(), /claude-[\w.-]+\s*→\s*gpt-5-(codex|mini)[\s\S]*\bopenai\b/);
+  // One provider served them all: its row in the Per provider table.
+  const provider = dashboardFrame(page).locator('#providers tbody tr');
+  assert.equal(await provider.count(), 1);
+  assert.match(await provider.first().innerText(), new RegExp(`^openai\\t[^\\t]*gpt-5-[^\\t]*\\t${calls}\\t0\\t`), 'its models, all the requests, none failed');
 });
 
 test('requests made in a terminal show up live on top, without a reload of the page or a rebuild of what was there', { timeout: 90_000 }, async () => {
@@ -280,4 +290,29 @@ test('"Stop Claude proxy" stops it and new terminals no longer get the environme
   await typeInTerminal(page, 'echo "AFTER-STOP BASE=[$ANTHROPIC_BASE_URL] TOKEN=[$ANTHROPIC_AUTH_TOKEN] KEY=[${ANTHROPIC_API_KEY:0:6}]"');
   await waitForTerminal(page, /AFTER-STOP BASE=\[\] TOKEN=\[\] KEY=\[sk-ant\]/);
   await screenshot(page, 'stopped');
+});
+
+test('the walkthrough shows its steps, and a step\'s button runs its command and completes the step', { timeout: 90_000 }, async () => {
+  const page = browser.page;
+  await runCommand(page, 'Welcome: Open Walkthrough...');
+  const input = page.locator('.quick-input-widget input');
+  await input.fill('Claude Code on OpenAI or a local model');
+  const focused = page.locator('.quick-input-list .monaco-list-row.focused');
+  await waitFor('the walkthrough in the list', async () => (await focused.first().innerText({ timeout: 2000 }).catch(() => '')).includes('Claude Code on OpenAI or a local model'), 15_000);
+  await page.keyboard.press('Enter');
+  const step = (id: string) => page.locator(`button.getting-started-step[data-step-id$="#${id}"]`);
+  await step('connect').waitFor({ state: 'visible', timeout: 20_000 });
+  for (const [id, title] of [['connect', 'Connect a model provider'], ['selfTests', 'Check with the self-tests'], ['terminal', 'Open a Claude terminal'],
+    ['dashboard', 'See which provider served each request']]) {
+    assert.match(await step(id).innerText({ timeout: 5000 }), new RegExp(title), id);
+  }
+  const checked = async (id: string) => step(id).getAttribute('aria-checked', { timeout: 5000 });
+  // The key was typed when Start asked for it, not through the step's command.
+  assert.equal(await checked('connect'), 'false');
+  await screenshot(page, 'walkthrough');
+  await step('connect').click();
+  await page.locator('.getting-started-step.expanded').getByRole('button', { name: 'Set OpenAI API Key' }).click({ timeout: 10_000 });
+  await answerInputBox(page, /OpenAI API key/, fake.apiKey);
+  await waitFor('the connect step to be done', async () => (await checked('connect')) === 'true', 15_000);
+  await screenshot(page, 'walkthrough-connected');
 });

@@ -44,14 +44,11 @@ export class DashboardPanel implements vscode.Disposable {
     return new DashboardPanel(panel, media, host, onDispose);
   }
 
-  private constructor(readonly panel: vscode.WebviewPanel, private readonly media: vscode.Uri, private readonly host: DashboardHost, onDispose: () => void) {
+  private constructor(readonly panel: vscode.WebviewPanel, private readonly media: vscode.Uri, private readonly host: DashboardHost, private readonly onDispose: () => void) {
     panel.webview.html = this.html();
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw) => this.receive(raw)),
-      panel.onDidDispose(() => {
-        this.dispose();
-        onDispose();
-      }),
+      panel.onDidDispose(() => this.dispose()),
     );
     const unsubscribe = host.usage.onDidChange((change) => this.changed(change));
     this.disposables.push({ dispose: unsubscribe });
@@ -76,6 +73,8 @@ export class DashboardPanel implements vscode.Disposable {
     if (this.timer) clearTimeout(this.timer);
     for (const disposable of this.disposables) disposable.dispose();
     this.panel.dispose();
+    // Closed by the user or in code: the dashboard makes a new panel next time.
+    this.onDispose();
   }
 
   private changed(change: UsageChange): void {
@@ -202,6 +201,18 @@ export class DashboardPanel implements vscode.Disposable {
   </header>
   <p id="notice" class="notice" hidden></p>
   <section id="cards" class="cards" aria-label="Totals"></section>
+  <section class="providers" aria-label="Usage per provider">
+    <div class="section-head"><h2>Per provider</h2><span class="muted">the provider that served each request (claudeProxy.providers)</span></div>
+    <div class="table-wrap">
+      <table id="providers">
+        <thead><tr>
+          <th scope="col">Provider</th><th scope="col">Models</th><th scope="col" class="num">Requests</th><th scope="col" class="num">Failed</th>
+          <th scope="col" class="num">Input</th><th scope="col" class="num">Cached</th><th scope="col" class="num">Output</th><th scope="col" class="num">Cost</th>
+        </tr></thead>
+        <tbody></tbody>
+      </table>
+    </div>
+  </section>
   <section class="charts" aria-label="Charts">
     <figure class="chart"><figcaption>Tokens over time, per model</figcaption><svg id="chart-tokens" role="img" aria-label="Tokens over time per model"></svg><div class="legend" id="legend-tokens"></div></figure>
     <figure class="chart"><figcaption>Estimated cost per model: session and today</figcaption><svg id="chart-cost" role="img" aria-label="Cost per model"></svg><div class="legend" id="legend-cost"></div></figure>
@@ -213,7 +224,7 @@ export class DashboardPanel implements vscode.Disposable {
     <div class="table-wrap">
       <table id="requests">
         <thead><tr>
-          <th scope="col">Time</th><th scope="col">Model</th><th scope="col">Status</th>
+          <th scope="col">Time</th><th scope="col">Model</th><th scope="col">Provider</th><th scope="col">Status</th>
           <th scope="col" class="num" title="Time to first token">TTFT</th><th scope="col" class="num">Total</th>
           <th scope="col" class="num">Input</th><th scope="col" class="num">Cached</th><th scope="col" class="num">Output</th>
           <th scope="col" class="num">Reasoning</th><th scope="col" class="num">Cost</th>

@@ -2,6 +2,7 @@
 // The HTML is set once; after that only these messages flow: a snapshot when the webview is
 // ready, then deltas (new rows + fresh stats), so that the page updates without re-rendering.
 // Messages from the webview are checked here before anything acts on them. No `vscode` import.
+import { providerOf } from '../../usage/summary';
 import type { UsageEntry } from '../../usage/usage-entry';
 import type { RedactedExchange } from './redact';
 import { ranges, type DashboardStats, type Range } from './stats';
@@ -9,8 +10,9 @@ import { ranges, type DashboardStats, type Range } from './stats';
 /** Rows the webview's table keeps (newest first); older ones remain in the history and exports. */
 export const MAX_ROWS = 500;
 
-/** One table row: the usage entry, and whether its bodies are still in memory. */
+/** One table row: the usage entry (its provider always named), and whether its bodies are still in memory. */
 export interface Row extends UsageEntry {
+  provider: string;
   hasBody: boolean;
 }
 
@@ -70,7 +72,7 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
 }
 
 export function rowOf(entry: UsageEntry, hasBody: boolean): Row {
-  return { ...entry, hasBody };
+  return { ...entry, provider: providerOf(entry), hasBody };
 }
 
 /** The newest `max` entries as rows, oldest first (the page puts the newest on top). */

@@ -1,7 +1,7 @@
 // What the dashboard's summary cards and charts show, computed in the extension host from the
 // usage entries (with src/usage/summary.ts) and posted to the webview as one small object. No
 // `vscode` import: unit-tested.
-import { latencyHistogram, summarize, today, tokensOverTime, type UsageSummary } from '../../usage/summary';
+import { latencyHistogram, summarize, today, tokensOverTime, type ProviderTotals, type UsageSummary } from '../../usage/summary';
 import type { UsageEntry } from '../../usage/usage-entry';
 
 export const ranges = ['session', 'today', 'all'] as const;
@@ -18,8 +18,8 @@ export function entriesIn(entries: readonly UsageEntry[], range: Range, session:
   return [...entries];
 }
 
-/** The summary cards' figures: the usage summary without its per-model breakdown. */
-export type Totals = Omit<UsageSummary, 'perModel'>;
+/** The summary cards' figures: the usage summary without its per-model and per-provider breakdowns. */
+export type Totals = Omit<UsageSummary, 'perModel' | 'perProvider'>;
 
 export interface DashboardStats {
   range: Range;
@@ -41,10 +41,12 @@ export interface DashboardStats {
   cachePerModel: { model: string; inputTokens: number; cachedTokens: number; rate: number }[];
   /** Requests per total-time range. */
   latencyHistogram: { label: string; count: number }[];
+  /** Usage per provider over the range (the provider that served each request), most requests first. */
+  perProvider: ProviderTotals[];
 }
 
 export function totalsOf(entries: readonly UsageEntry[]): Totals {
-  const { perModel: _perModel, ...totals } = summarize(entries);
+  const { perModel: _perModel, perProvider: _perProvider, ...totals } = summarize(entries);
   return totals;
 }
 
@@ -53,7 +55,7 @@ export function dashboardStats(entries: readonly UsageEntry[], options: { range:
   const selected = entriesIn(entries, options.range, options.session, now);
   const sessionEntries = entriesIn(entries, 'session', options.session, now);
   const todayEntries = today(entries, now);
-  const { perModel, ...totals } = summarize(selected);
+  const { perModel, perProvider, ...totals } = summarize(selected);
   const firstTokenTimes = selected.map((entry) => entry.firstTokenMs).filter((ms): ms is number => typeof ms === 'number');
   const totalTimes = selected.map((entry) => entry.durationMs);
 
@@ -90,6 +92,7 @@ export function dashboardStats(entries: readonly UsageEntry[], options: { range:
       .filter((model) => model.model !== '')
       .map((model) => ({ model: model.model, inputTokens: model.inputTokens, cachedTokens: model.cachedTokens, rate: model.inputTokens > 0 ? model.cachedTokens / model.inputTokens : 0 })),
     latencyHistogram: latencyHistogram(selected),
+    perProvider,
   };
 }
 

@@ -1,30 +1,53 @@
-// The OpenAI key and the proxy token: read for a start (a start the user asked for asks for a
-// missing key), and handed to the running proxy when they change in SecretStorage.
+// The providers' keys and the proxy token: read for a start (a start the user asked for asks for a
+// missing key), and handed to the running proxy when they change in SecretStorage or when the
+// providers change in the settings.
+import { DEFAULT_PROVIDER_NAME } from '../../proxy';
 import type { ProxyLog } from '../log';
-import { askForKey } from '../prompts';
-import type { KeySource, Secrets } from '../secrets';
+import { askForProviderKey } from '../prompts';
+import { keyNeeded } from '../provider-facts';
+import type { ExtensionSettings } from '../settings';
+import type { KeySource, ProviderKeys, Secrets } from '../secrets';
 import type { ProxySession } from './proxy-state';
 
-/** The key to start with; `interactive` asks for it when none is set, and stores the answer. */
-export async function readOpenaiKey(secrets: Secrets, interactive: boolean): Promise<{ key: string | undefined; source: KeySource }> {
-  const found = await secrets.openaiKey();
-  if (found.key || !interactive) return found;
-  const entered = await askForKey();
-  if (!entered) return found;
-  await secrets.setOpenaiKey(entered);
-  return secrets.openaiKey();
+/** The key of every provider (one that needs none may still take one); `interactive` asks for
+ *  each missing key that is needed, and stores the answer. */
+export async function readProviderKeys(secrets: Secrets, settings: Pick<ExtensionSettings, 'routeTable' | 'openaiBaseUrl'>, interactive: boolean): Promise<ProviderKeys> {
+  const keys: ProviderKeys = {};
+  for (const provider of settings.routeTable.providers) {
+    let found = await secrets.providerKey(provider.name);
+    if (!found.key && interactive && keyNeeded(provider, settings.openaiBaseUrl)) {
+      const entered = await askForProviderKey(provider);
+      if (entered) {
+        await secrets.setProviderKey(provider.name, entered);
+        found = await secrets.providerKey(provider.name);
+      }
+    }
+    keys[provider.name] = found;
+  }
+  return keys;
 }
 
-/** A new key in SecretStorage (or none): the running proxy sends it from the next request on. */
-export async function applyKey(session: ProxySession, secrets: Secrets, log: ProxyLog): Promise<void> {
-  const { key, source } = await secrets.openaiKey();
-  if (key === session.key && source === session.keySource) return;
-  session.keySource = source;
-  session.key = key;
+/** What the proxy takes: the key of the provider named "openai", and every provider's key by name. */
+export function proxyKeyOptions(keys: ProviderKeys): { openaiApiKey: string | undefined; providerKeys: Record<string, string | undefined> } {
+  const providerKeys: Record<string, string | undefined> = {};
+  for (const [name, state] of Object.entries(keys)) providerKeys[name] = state.key;
+  return { openaiApiKey: keys[DEFAULT_PROVIDER_NAME]?.key, providerKeys };
+}
+
+/** A new key in SecretStorage (or none), or other providers: the running proxy sends the keys
+ *  from the next request on. Returns whether anything changed. */
+export async function applyKeys(session: ProxySession, secrets: Secrets, log: ProxyLog): Promise<boolean> {
+  if (!session.settings) return false;
+  const keys = await readProviderKeys(secrets, session.settings, false);
+  const changed = [...new Set([...Object.keys(keys), ...Object.keys(session.keys)])]
+    .filter((name) => keys[name]?.key !== session.keys[name]?.key || keys[name]?.source !== session.keys[name]?.source);
+  if (changed.length === 0) return false;
+  session.keys = keys;
   if (session.server) {
-    session.server.reconfigure({ openaiApiKey: key });
-    log.info(`OpenAI key updated: ${describeKeySource(source)}`);
+    session.server.reconfigure(proxyKeyOptions(keys));
+    for (const name of changed) log.info(`API key of provider "${name}" updated: ${describeKeySource(keys[name]?.source ?? 'none')}`);
   }
+  return true;
 }
 
 /** A new token: the running proxy accepts only it, and new terminals get it (`applyTerminal`). */

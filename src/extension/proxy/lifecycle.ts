@@ -9,7 +9,8 @@ import type { Prompts } from '../prompts';
 import type { Secrets } from '../secrets';
 import { SECTION, transportOf, type ExtensionSettings, type SettingsResult } from '../settings';
 import type { TerminalEnvironment } from '../terminal-env';
-import { describeKeySource, readOpenaiKey } from './credentials';
+import { describeRoute, providerSummaries, routeSummaries } from '../status-tooltip';
+import { describeKeySource, proxyKeyOptions, readProviderKeys } from './credentials';
 import type { LifecycleQueue } from './lifecycle-queue';
 import { reportPortInUse } from './port-prompts';
 import { isOurProxy } from './ports';
@@ -17,7 +18,7 @@ import type { ProxySession } from './proxy-state';
 import { SharedProxyPoll } from './shared-proxy-poll';
 import type { StatusTicker } from './status-ticker';
 
-const SET_KEY = 'Set OpenAI API Key';
+const SET_KEY = 'Set Provider API Key';
 
 /** What the proxy's lifecycle works with (the settings watch uses the same). */
 export interface LifecycleParts {
@@ -39,7 +40,7 @@ export class ProxyLifecycle {
 
   constructor(private readonly parts: LifecycleParts) {}
 
-  /** `interactive` asks for a missing OpenAI key instead of only warning. */
+  /** `interactive` asks for each key a provider needs and lacks, instead of only warning. */
   async start(interactive: boolean): Promise<void> {
     const { session, log, secrets, prompts, usage, ticker } = this.parts;
     if (session.server || session.sharedUrl) return;
@@ -50,16 +51,15 @@ export class ProxyLifecycle {
     }
     const settings = (session.settings = result.settings);
     log.level = settings.logLevel;
-    const { key, source } = await readOpenaiKey(secrets, interactive);
-    session.keySource = source;
-    session.key = key;
+    for (const note of result.notes) log.warn(note);
+    const keys = (session.keys = await readProviderKeys(secrets, settings, interactive));
     const token = await secrets.proxyToken();
     session.setState({ kind: 'starting' });
     const recordUsage = usage?.recorder();
     usage?.setKeepBodies(settings.keepBodies);
     const server = new ProxyServer({
       token,
-      openaiApiKey: key,
+      ...proxyKeyOptions(keys),
       openaiBaseUrl: settings.openaiBaseUrl,
       routes: settings.routeTable,
       host: '127.0.0.1',
@@ -93,12 +93,19 @@ export class ProxyLifecycle {
     const url = server.url!;
     if (settings.injectEnvironment) this.applyTerminal();
     session.setState({ kind: 'running', url, port: server.port! });
-    log.info(`Proxy listening on ${url}, upstream ${settings.openaiBaseUrl}, OpenAI key: ${describeKeySource(source)}`);
-    for (const route of session.routeSummary()) log.info(`Route ${route.names.join(', ')}${route.patterns.length ? ` (${route.patterns.join(', ')})` : ''} -> ${route.model} (${route.api})`);
-    if (!key) {
-      log.warn('No OpenAI API key: model calls will fail until one is set');
-      void prompts.warning('Claude Proxy is running without an OpenAI API key: Claude Code\'s requests will fail until you set one.', SET_KEY)
-        .then((choice) => choice === SET_KEY && vscode.commands.executeCommand('claudeProxy.setOpenAIKey'));
+    log.info(`Proxy listening on ${url}`);
+    const providers = providerSummaries(settings, keys);
+    for (const provider of providers) {
+      const key = provider.key === 'set' ? `key ${describeKeySource(provider.keySource)}` : provider.key === 'missing' ? 'no key set' : 'no key needed';
+      log.info(`Provider ${provider.name} (${provider.kind}) at ${provider.baseURL}, ${key}`);
+    }
+    for (const route of routeSummaries(settings)) log.info(`Route ${describeRoute(route)}`);
+    const missing = providers.filter((provider) => provider.key === 'missing').map((provider) => provider.name);
+    if (missing.length > 0) {
+      const names = missing.map((name) => `"${name}"`).join(', ');
+      log.warn(`No API key for provider ${names}: its model calls will fail until one is set`);
+      void prompts.warning(`Claude Proxy is running without an API key for provider ${names}: Claude Code's requests to it will fail until you set one.`, SET_KEY)
+        .then((choice) => choice === SET_KEY && vscode.commands.executeCommand('claudeProxy.setProviderKey', missing.length === 1 ? { provider: missing[0] } : undefined));
     }
     ticker.start();
   }

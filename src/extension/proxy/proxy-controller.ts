@@ -4,15 +4,17 @@
 // race it; lifecycle.ts starts and stops the proxy, settings-watch.ts and credentials.ts apply
 // changes of the settings and of SecretStorage, status-ticker.ts keeps the status bar current.
 import type * as vscode from 'vscode';
+import { DEFAULT_PROVIDER_NAME, type ProviderConfig } from '../../proxy';
 import type { UsageService } from '../dashboard/usage-service';
 import type { ClaudeConnection } from '../environment';
 import type { ProxyLog } from '../log';
 import type { Prompts } from '../prompts';
-import { OPENAI_KEY_SECRET, PROXY_TOKEN_SECRET, type KeySource, type Secrets } from '../secrets';
+import { isProviderKeySecret, PROXY_TOKEN_SECRET, type KeySource, type Secrets } from '../secrets';
 import { runSelfTests, type SelfTestReport } from '../self-test';
 import type { StatusBar } from '../status-bar';
+import { providerSummaries, type ProviderSummary } from '../status-tooltip';
 import type { TerminalEnvironment } from '../terminal-env';
-import { applyKey, applyToken } from './credentials';
+import { applyKeys, applyToken } from './credentials';
 import { ProxyLifecycle, type LifecycleParts } from './lifecycle';
 import { LifecycleQueue } from './lifecycle-queue';
 import { ProxySession, type ProxyState } from './proxy-state';
@@ -47,7 +49,8 @@ export class ProxyController implements vscode.Disposable {
       session,
       watchSettings(this.lifecycle, this.parts),
       secrets.onDidChange((event) => {
-        if (event.key === OPENAI_KEY_SECRET) void queue.run(() => applyKey(session, secrets, log));
+        // Another window (or this one) stored a key: the proxy sends it without a restart.
+        if (isProviderKeySecret(event.key)) void queue.run(() => this.applyKeys());
         if (event.key === PROXY_TOKEN_SECRET) void queue.run(() => applyToken(session, secrets, log, () => this.lifecycle.applyTerminal()));
       }),
     ];
@@ -71,7 +74,17 @@ export class ProxyController implements vscode.Disposable {
   }
 
   get openaiKeySource(): KeySource {
-    return this.session.keySource;
+    return this.session.keys[DEFAULT_PROVIDER_NAME]?.source ?? 'none';
+  }
+
+  /** The providers of the settings in use (none before valid settings were read). */
+  get providers(): readonly ProviderConfig[] {
+    return this.session.settings?.routeTable.providers ?? [];
+  }
+
+  /** Each provider's kind, base URL and key state, as the tooltip shows them. */
+  providerStates(): ProviderSummary[] {
+    return providerSummaries(this.session.settings, this.session.keys);
   }
 
   get requestsServed(): number {
@@ -83,7 +96,7 @@ export class ProxyController implements vscode.Disposable {
     return this.session.connection();
   }
 
-  /** Starts the proxy; `interactive` asks for a missing OpenAI key instead of only warning. */
+  /** Starts the proxy; `interactive` asks for each key a provider needs and lacks, instead of only warning. */
   start(interactive = false): Promise<void> {
     return this.queue.run(() => this.lifecycle.start(interactive));
   }
@@ -96,13 +109,17 @@ export class ProxyController implements vscode.Disposable {
     return this.queue.run(() => this.lifecycle.restart(interactive));
   }
 
-  /** Stores a new OpenAI key and hands it to the running proxy. */
-  setOpenaiKey(key: string): Promise<void> {
-    const { session, log, secrets } = this.parts;
+  /** Stores a provider's key (the OpenAI key for "openai") and hands it to the running proxy. */
+  setProviderKey(provider: string, key: string): Promise<void> {
     return this.queue.run(async () => {
-      await secrets.setOpenaiKey(key);
-      await applyKey(session, secrets, log);
+      await this.parts.secrets.setProviderKey(provider, key);
+      await this.applyKeys();
     });
+  }
+
+  private async applyKeys(): Promise<void> {
+    const { session, log, secrets, ticker } = this.parts;
+    if (await applyKeys(session, secrets, log)) ticker.refresh();
   }
 
   /** A new client token: the proxy takes it at once, new terminals get it. */

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { autoCompactWindow, type ProxyServer } from '../../proxy';
 import type { ClaudeConnection } from '../environment';
-import type { KeySource } from '../secrets';
+import type { ProviderKeys } from '../secrets';
 import type { ExtensionSettings } from '../settings';
 
 export type ProxyState =
@@ -16,14 +16,6 @@ export type ProxyState =
   | { kind: 'shared'; url: string; port: number }
   | { kind: 'error'; message: string };
 
-/** A route as the status bar's tooltip and the log show it. */
-export interface RouteSummary {
-  names: string[];
-  patterns: string[];
-  model: string;
-  api: string;
-}
-
 export class ProxySession implements vscode.Disposable {
   /** This window's own proxy, while it runs. */
   server: ProxyServer | undefined;
@@ -33,8 +25,8 @@ export class ProxySession implements vscode.Disposable {
   settings: ExtensionSettings | undefined;
   /** The token of the proxy in use (this window's or the other window's). */
   token: string | undefined;
-  key: string | undefined;
-  keySource: KeySource = 'none';
+  /** The keys the proxy in this window was given. */
+  keys: ProviderKeys = {};
   /** Requests this window's proxy has answered. */
   served = 0;
   private current: ProxyState = { kind: 'stopped' };
@@ -59,12 +51,6 @@ export class ProxySession implements vscode.Disposable {
     const url = this.url;
     if (!url || !this.token) return undefined;
     return { url, token: this.token, autoCompactWindow: this.settings && autoCompactWindow(this.settings.routeTable.routes) };
-  }
-
-  routeSummary(): RouteSummary[] {
-    return (this.settings?.routeTable.routes ?? []).map((route) => ({
-      names: [route.name, ...route.aliases], patterns: route.patterns, model: route.model, api: route.api,
-    }));
   }
 
   dispose(): void {

@@ -3,6 +3,8 @@
 import * as vscode from 'vscode';
 import { defaultTransport } from '../../proxy';
 import { readSettings, SECTION, settingsDiff, transportOf, type SettingsResult } from '../settings';
+import { routeSummaries } from '../status-tooltip';
+import { applyKeys } from './credentials';
 import type { LifecycleParts, ProxyLifecycle } from './lifecycle';
 
 export function readCurrentSettings(): SettingsResult {
@@ -36,7 +38,13 @@ async function applySettings(lifecycle: ProxyLifecycle, parts: LifecycleParts): 
     server.reconfigure({ captureBodies: after.keepBodies });
     log.info(`Request bodies ${after.keepBodies ? 'kept for the dashboard' : 'no longer kept'} (claudeProxy.dashboard.keepBodies)`);
   }
-  const diff = before ? settingsDiff(before, after) : { restart: true, reconfigure: true, limits: true, environment: true, logLevel: true };
+  const diff = before ? settingsDiff(before, after) : { restart: true, reconfigure: true, limits: true, environment: true, logLevel: true, providers: true };
+  if (diff.providers) {
+    // The notes are about providers: told again only when they change.
+    for (const note of result.notes) log.warn(note);
+    // Before the routes reach the proxy, so that a route on a new provider has its key at once.
+    await applyKeys(session, parts.secrets, log);
+  }
   const updateTerminal = () => {
     if (after.injectEnvironment && session.token) lifecycle.applyTerminal();
     else terminal.clear();
@@ -70,7 +78,7 @@ async function applySettings(lifecycle: ProxyLifecycle, parts: LifecycleParts): 
   }
   if (diff.reconfigure) {
     server.reconfigure({ openaiBaseUrl: after.openaiBaseUrl, routes: after.routeTable, upstreamTransport: transportOf(after) });
-    const routes = session.routeSummary().map((route) => `${route.names[0]} -> ${route.model} (${route.api})`).join(', ');
+    const routes = routeSummaries(after).map((route) => `${route.names[0]} -> ${route.model} (${route.api}) on ${route.provider}`).join(', ');
     log.info(`Settings applied: upstream ${after.openaiBaseUrl} (${transportOf(after) ?? defaultTransport(after.openaiBaseUrl)}), routes ${routes}`);
   }
   if (diff.environment || diff.reconfigure) {

@@ -4,6 +4,7 @@
 import type * as vscode from 'vscode';
 import type { UsageService } from '../dashboard/usage-service';
 import type { StatusBar } from '../status-bar';
+import { providerSummaries, routeSummaries } from '../status-tooltip';
 import type { ProxySession } from './proxy-state';
 
 export class StatusTicker implements vscode.Disposable {
@@ -24,7 +25,14 @@ export class StatusTicker implements vscode.Disposable {
   refresh(): void {
     const session = this.session;
     this.shownActive = session.server?.activeRequests ?? 0;
-    this.statusBar.update(session.state, this.shownActive, session.served, session.routeSummary(), this.usage?.loaded ? this.usage.todayTotals() : undefined);
+    this.statusBar.update({
+      state: session.state,
+      activeRequests: this.shownActive,
+      served: session.served,
+      routes: routeSummaries(session.settings),
+      providers: providerSummaries(session.settings, session.keys),
+      today: this.usage?.loaded ? this.usage.todayTotals() : undefined,
+    });
   }
 
   /** While the proxy runs. */

@@ -223,9 +223,9 @@ describe('Claude Proxy dashboard', () => {
     const csvPath = join(scratch, 'usage.csv');
     assert.equal(await vscode.commands.executeCommand('claudeProxy.exportUsage', { format: 'csv', path: csvPath }), csvPath);
     const lines = readFileSync(csvPath, 'utf8').trim().split('\n');
-    assert.equal(lines[0], 'time,claudeModel,openaiModel,api,route,stream,status,outcome,firstTokenMs,durationMs,inputTokens,cachedTokens,outputTokens,reasoningTokens,webSearches,costUsd');
+    assert.equal(lines[0], 'time,claudeModel,openaiModel,provider,api,route,stream,status,outcome,firstTokenMs,durationMs,inputTokens,cachedTokens,outputTokens,reasoningTokens,webSearches,costUsd');
     assert.equal(lines.length, entries.length + 1);
-    assert.match(lines[1], /^\d{4}-\d\d-\d\dT[\d:.]+Z,claude-sonnet-4-5,gpt-5-codex,responses,claude-sonnet-4-5,false,200,ok,\d*,\d+,10000,8000,500,100,0,0\.00/);
+    assert.match(lines[1], /^\d{4}-\d\d-\d\dT[\d:.]+Z,claude-sonnet-4-5,gpt-5-codex,openai,responses,claude-sonnet-4-5,false,200,ok,\d*,\d+,10000,8000,500,100,0,0\.00/);
     const jsonPath = join(scratch, 'usage.json');
     assert.equal(await vscode.commands.executeCommand('claudeProxy.exportUsage', { format: 'json', path: jsonPath }), jsonPath);
     const json = JSON.parse(readFileSync(jsonPath, 'utf8'));

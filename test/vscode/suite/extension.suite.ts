@@ -354,7 +354,7 @@ describe('Claude Proxy extension', () => {
     scriptSelfTest(routes);
     const report = await selfTest();
     assert.equal(report.failed, 0, report.results.map((result) => `${result.status} ${result.title}: ${result.detail}`).join('\n'));
-    assert.equal(report.passed, 2 + 4 * routes);
+    assert.equal(report.passed, 3 + 4 * routes, "health, model list, the provider, and 4 per route");
     const log = testing.recentLog().join('\n');
     assert.match(log, /\[PASS\] claude-sonnet-4-5 -> gpt-5-codex: message, streaming/);
     assert.match(log, /\[PASS\] claude-haiku-4-5 -> gpt-5-mini: tool call, streaming: get_weather\(\{"city":"Paris"\}\)/);

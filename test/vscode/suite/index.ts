@@ -24,6 +24,7 @@ export async function run(): Promise<void> {
   mocha.suite.emit('pre-require', globalThis, 'extension-host-suite', mocha);
   await import('./extension.suite');
   await import('./dashboard.suite');
+  await import('./providers.suite');
   await new Promise<void>((resolve, reject) => {
     const runner = mocha.run((failures) => {
       save(true);
