@@ -1,10 +1,10 @@
 // What the status-bar item's tooltip says: the proxy's state, today's usage, each provider's state
 // (kind, host, whether its key is set) and the routes. Markdown text; no `vscode` import, so that
 // it is unit-tested in plain Node.
-import { DEFAULT_PROVIDER_NAME } from '../proxy';
+import { DEFAULT_PROVIDER_NAME, providerNeedsKey } from '../proxy';
 import { todayLine } from './dashboard/format';
 import type { Totals } from './dashboard/stats';
-import { hostOf, keyNeeded } from './provider-facts';
+import { hostOf } from './provider-facts';
 import type { ProxyState } from './proxy/proxy-state';
 import type { KeySource, ProviderKeys } from './secrets';
 import type { ExtensionSettings } from './settings';
@@ -26,7 +26,7 @@ export interface ProviderSummary {
   kind: string;
   /** The base URL calls go to (an openai provider without one: claudeProxy.openaiBaseUrl). */
   baseURL: string;
-  /** Whether calls there need a key (the proxy's rule, provider-facts.ts keyNeeded). */
+  /** Whether calls there need a key (the proxy's providerNeedsKey). */
   needsKey: boolean;
   /** A key stored for a provider that needs none is still sent: it counts as set. */
   key: KeyState;
@@ -60,7 +60,7 @@ export function providerSummaries(settings: ExtensionSettings | undefined, keys:
   if (!settings) return [];
   return settings.routeTable.providers.map((provider) => {
     const found = keys[provider.name];
-    const needsKey = keyNeeded(provider, settings.openaiBaseUrl);
+    const needsKey = providerNeedsKey(provider, settings.openaiBaseUrl);
     const key: KeyState = found?.key ? 'set' : needsKey ? 'missing' : 'not needed';
     return { name: provider.name, kind: provider.kind, baseURL: provider.baseURL ?? settings.openaiBaseUrl, needsKey, key, keySource: found?.source ?? 'none' };
   });

@@ -1,9 +1,9 @@
-// Whether a provider needs a key, as the extension decides it (what to ask for, what the tooltip
-// says) and as the proxy decides it (what it refuses): the two must agree.
+// Whether a provider needs a key: providerNeedsKey, which the extension calls (what to ask for,
+// what the tooltip says), against what the running proxy reports and refuses.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hostOf, keyNeeded } from '../../src/extension/provider-facts';
-import type { ProviderInput } from '../../src/proxy/routing/providers';
+import { hostOf } from '../../src/extension/provider-facts';
+import { providerNeedsKey, type ProviderInput } from '../../src/proxy/routing/providers';
 import { ProxyServer } from '../../src/proxy/server/proxy-server';
 
 const cases: { provider: ProviderInput; openaiBaseUrl: string }[] = [
@@ -18,14 +18,14 @@ const cases: { provider: ProviderInput; openaiBaseUrl: string }[] = [
   { provider: { name: 'azure', kind: 'azure', baseURL: 'https://r.openai.azure.com/openai/v1' }, openaiBaseUrl: 'https://api.openai.com/v1' },
 ];
 
-test('keyNeeded agrees with the needsKey the proxy reports in /health, for every kind of provider', async () => {
+test('providerNeedsKey, given openaiBaseUrl, agrees with the needsKey the proxy reports in /health, for every kind of provider', async () => {
   for (const { provider, openaiBaseUrl } of cases) {
     const proxy = new ProxyServer({ token: 'provider-facts-token-0123', openaiApiKey: undefined, openaiBaseUrl, routes: { providers: [provider], routes: [{ name: 'a', model: 'm' }] }, port: 0 });
     const url = await proxy.start();
     try {
       const health = await (await fetch(`${url}/health`)).json() as { providers: { name: string; needsKey: boolean }[] };
       const reported = health.providers.find((entry) => entry.name === provider.name)?.needsKey;
-      assert.equal(keyNeeded(provider, openaiBaseUrl), reported, `${JSON.stringify(provider)} with openaiBaseUrl ${openaiBaseUrl}`);
+      assert.equal(providerNeedsKey(provider, openaiBaseUrl), reported, `${JSON.stringify(provider)} with openaiBaseUrl ${openaiBaseUrl}`);
     } finally {
       await proxy.stop();
     }

@@ -1,10 +1,9 @@
 // The providers' keys and the proxy token: read for a start (a start the user asked for asks for a
 // missing key), and handed to the running proxy when they change in SecretStorage or when the
 // providers change in the settings.
-import { DEFAULT_PROVIDER_NAME } from '../../proxy';
+import { DEFAULT_PROVIDER_NAME, providerNeedsKey } from '../../proxy';
 import type { ProxyLog } from '../log';
 import { askForProviderKey } from '../prompts';
-import { keyNeeded } from '../provider-facts';
 import type { ExtensionSettings } from '../settings';
 import type { KeySource, ProviderKeys, Secrets } from '../secrets';
 import type { ProxySession } from './proxy-state';
@@ -15,7 +14,7 @@ export async function readProviderKeys(secrets: Secrets, settings: Pick<Extensio
   const keys: ProviderKeys = {};
   for (const provider of settings.routeTable.providers) {
     let found = await secrets.providerKey(provider.name);
-    if (!found.key && interactive && keyNeeded(provider, settings.openaiBaseUrl)) {
+    if (!found.key && interactive && providerNeedsKey(provider, settings.openaiBaseUrl)) {
       const entered = await askForProviderKey(provider);
       if (entered) {
         await secrets.setProviderKey(provider.name, entered);

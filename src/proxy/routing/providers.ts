@@ -62,9 +62,14 @@ export type ProviderInput = z.input<typeof providerSchema>;
 /** Today's single upstream, the table's provider when it names none. */
 export const DEFAULT_PROVIDERS: ProviderConfig[] = [{ name: DEFAULT_PROVIDER_NAME, kind: 'openai', apis: ['chat', 'responses'], headers: {} }];
 
-/** Whether calls need a key: a server on this machine usually takes none. */
-export function providerNeedsKey(provider: Pick<ProviderConfig, 'kind' | 'baseURL' | 'needsKey'>): boolean {
-  return provider.needsKey ?? !(provider.kind === 'compatible' && provider.baseURL !== undefined && isLoopbackUrl(provider.baseURL));
+/** Whether calls need a key: a server on this machine usually takes none. A kind-openai provider
+ *  without a baseURL of its own calls `openaiBaseUrl` (the setting from before providers), and
+ *  a server on this machine there takes none either, as it did then. The proxy (what it refuses)
+ *  and the extension (what it asks for, what the tooltip says) both decide by this. */
+export function providerNeedsKey(provider: Pick<ProviderConfig, 'kind' | 'baseURL' | 'needsKey'>, openaiBaseUrl?: string): boolean {
+  if (provider.needsKey !== undefined) return provider.needsKey;
+  if (provider.baseURL === undefined) return !(openaiBaseUrl !== undefined && isLoopbackUrl(openaiBaseUrl));
+  return !(provider.kind === 'compatible' && isLoopbackUrl(provider.baseURL));
 }
 
 /** Whether OpenAI's hosted tools (web search) run there: OpenAI's own API and Azure's. */

@@ -1,7 +1,7 @@
 // One SDK client per provider, built from the route table's providers and the proxy's keys. A
 // reconfigure keeps each client whose settings did not change (and with it its connections); the
 // others are handed back to be closed once no request uses them.
-import { DEFAULT_PROVIDER_NAME, isLoopbackUrl, providerNeedsKey, type ProviderConfig } from '../routing/providers';
+import { DEFAULT_PROVIDER_NAME, providerNeedsKey, type ProviderConfig } from '../routing/providers';
 import { OPENAI_BASE_URL, sameUpstream, UpstreamClient, type UpstreamSettings, type UpstreamTransport } from '../transport/client';
 
 /** What the clients are built from, besides the table's providers. */
@@ -35,7 +35,7 @@ export class Upstreams {
       const old = previous?.byName.get(provider.name)?.client;
       const client = old && sameUpstream(old.settings, settings) ? old : new UpstreamClient(settings);
       if (client === old) kept.add(old);
-      const needsKey = keyNeeded(provider, settings.baseURL);
+      const needsKey = providerNeedsKey(provider, settings.baseURL);
       byName.set(provider.name, { provider, client, needsKey, missingKey: needsKey && !settings.apiKey });
     }
     const retired = previous ? [...previous.byName.values()].map((upstream) => upstream.client).filter((client) => !kept.has(client)) : [];
@@ -63,13 +63,6 @@ export class Upstreams {
 export function keyOf(provider: Pick<ProviderConfig, 'name'>, options: Pick<UpstreamOptions, 'openaiApiKey' | 'providerKeys'>): string | undefined {
   const own = options.providerKeys?.[provider.name];
   return own || (provider.name === DEFAULT_PROVIDER_NAME ? options.openaiApiKey || undefined : undefined);
-}
-
-/** A kind-openai provider without a baseURL of its own calls openaiBaseUrl: a server on this
- *  machine there takes no key, as before providers existed. */
-function keyNeeded(provider: ProviderConfig, baseURL: string): boolean {
-  if (provider.needsKey === undefined && provider.baseURL === undefined && isLoopbackUrl(baseURL)) return false;
-  return providerNeedsKey(provider);
 }
 
 function settingsOf(provider: ProviderConfig, options: UpstreamOptions): UpstreamSettings {
