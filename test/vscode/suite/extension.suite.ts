@@ -15,6 +15,7 @@ import { ProxyServer } from '../../../src/proxy/server/proxy-server';
 import { startFakeOpenAI, type FakeOpenAI } from '../../fake-openai';
 import { selfTestAnswers } from '../../helpers/self-test-answers';
 import { blockPortRun, freeLoopbackPort as freePort } from '../lib/ports';
+import { withPrompts as promptsAnswered } from '../lib/prompts';
 import { waitFor as waitUntil } from '../lib/wait';
 
 const EXTENSION_ID = 'claude-openai-proxy.claude-openai-proxy';
@@ -103,20 +104,7 @@ async function claudeInOpenedTerminal(): Promise<Record<string, string>> {
   }
 }
 
-/** Runs `action` with every notification and quick pick answered by `choose` (dismissed by
- *  default) instead of shown; returns its result and the prompts. */
-async function withPrompts<T>(action: () => Promise<T>, choose: (prompt: Prompt) => string | undefined = () => undefined): Promise<{ result: T; shown: Prompt[] }> {
-  const shown: Prompt[] = [];
-  testing.answerPrompts((prompt) => {
-    shown.push(prompt);
-    return choose(prompt);
-  });
-  try {
-    return { result: await action(), shown };
-  } finally {
-    testing.answerPrompts(undefined);
-  }
-}
+const withPrompts = <T>(action: () => Thenable<T>, choose?: (prompt: Prompt) => string | undefined) => promptsAnswered(testing, action, choose);
 
 function scriptSelfTest(routes: number): void {
   fake.script(...selfTestAnswers(routes));

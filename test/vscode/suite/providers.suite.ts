@@ -13,6 +13,7 @@ import type { Prompt } from '../../../src/extension/prompts';
 import type { SelfTestReport } from '../../../src/extension/self-test';
 import { startFakeOpenAI, type FakeOpenAI } from '../../fake-openai';
 import { selfTestAnswers } from '../../helpers/self-test-answers';
+import { withPrompts as promptsAnswered } from '../lib/prompts';
 import { waitFor as waitUntil } from '../lib/wait';
 
 const EXTENSION_ID = 'claude-openai-proxy.claude-openai-proxy';
@@ -52,18 +53,7 @@ async function message(model: string): Promise<{ status: number; body: any }> {
 
 const modelCalls = (fake: FakeOpenAI) => fake.requests.filter((request) => request.path === '/v1/chat/completions' || request.path === '/v1/responses');
 
-async function withPrompts<T>(action: () => Thenable<T>, choose: (prompt: Prompt) => string | undefined): Promise<{ result: T; shown: Prompt[] }> {
-  const shown: Prompt[] = [];
-  testing.answerPrompts((prompt) => {
-    shown.push(prompt);
-    return choose(prompt);
-  });
-  try {
-    return { result: await action(), shown };
-  } finally {
-    testing.answerPrompts(undefined);
-  }
-}
+const withPrompts = <T>(action: () => Thenable<T>, choose?: (prompt: Prompt) => string | undefined) => promptsAnswered(testing, action, choose);
 
 /** The tooltip's row of one provider: `| name | kind | host | key |`. */
 function tooltipRow(provider: string): string | undefined {
