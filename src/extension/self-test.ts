@@ -3,7 +3,7 @@
 // provider by provider: each provider's key first, then its routes. Every failure names the
 // provider and says what to fix. No `vscode` import: unit-tested in plain Node.
 import type Anthropic from '@anthropic-ai/sdk';
-import { DEFAULT_PROVIDER_NAME } from '../proxy';
+import { DEFAULT_PROVIDER_NAME, namesProviders } from '../proxy';
 
 export interface SelfTestRoute {
   name: string;
@@ -148,8 +148,7 @@ export async function runSelfTests(options: SelfTestOptions): Promise<SelfTestRe
     return [...served].join(', ');
   });
 
-  // Provider names in titles only where the table has more than today's one OpenAI provider.
-  const named = providers.length > 1 || providers.some((provider) => provider.name !== DEFAULT_PROVIDER_NAME);
+  const named = namesProviders(providers);
   const first = providers[0]?.name;
   const share = routes.length > 0 ? 90 / (routes.length * 4 + providers.length) : 0;
   for (const provider of providers) {

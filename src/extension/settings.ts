@@ -3,7 +3,7 @@
 import * as z from 'zod/mini';
 import '../zod-english';
 import {
-  canSearchTheWeb, DEFAULT_LIMITS, DEFAULT_PROVIDER_NAME, defaultRouteTable, hostsWebSearch, type ProviderInput, type RouteTableConfig, routeTableSchema,
+  DEFAULT_LIMITS, DEFAULT_PROVIDER_NAME, defaultRouteTable, type ProviderInput, routeCanSearch, type RouteTableConfig, routeTableSchema,
   type UpstreamTransport,
 } from '../proxy';
 
@@ -126,8 +126,7 @@ function withoutKeyEnv(provider: unknown, index: number, notes: string[]): unkno
 function withDefaultSearchRoute(table: RouteTableConfig): RouteTableConfig {
   const name = defaultRouteTable.webSearchRoute;
   const route = table.routes.find((candidate) => candidate.name === name);
-  const provider = route && table.providers.find((candidate) => candidate.name === (route.provider ?? table.providers[0].name));
-  return route && provider && canSearchTheWeb(route) && hostsWebSearch(provider) ? { ...table, webSearchRoute: name } : table;
+  return route && routeCanSearch(table, route) ? { ...table, webSearchRoute: name } : table;
 }
 
 /** The transport to give the proxy: none for `auto`, so that it chooses by host. */

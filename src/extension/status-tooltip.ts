@@ -1,7 +1,7 @@
 // What the status-bar item's tooltip says: the proxy's state, today's usage, each provider's state
 // (kind, host, whether its key is set) and the routes. Markdown text; no `vscode` import, so that
 // it is unit-tested in plain Node.
-import { DEFAULT_PROVIDER_NAME, providerNeedsKey } from '../proxy';
+import { DEFAULT_PROVIDER_NAME, providerNeedsKey, routeProvider } from '../proxy';
 import { todayLine } from './dashboard/format';
 import type { Totals } from './dashboard/stats';
 import { hostOf } from './provider-facts';
@@ -52,7 +52,7 @@ export function routeSummaries(settings: ExtensionSettings | undefined): RouteSu
   const table = settings.routeTable;
   return table.routes.map((route) => ({
     names: [route.name, ...route.aliases], patterns: route.patterns, model: route.model, api: route.api,
-    provider: route.provider ?? table.providers[0]?.name ?? DEFAULT_PROVIDER_NAME,
+    provider: routeProvider(table, route)?.name ?? DEFAULT_PROVIDER_NAME,
   }));
 }
 

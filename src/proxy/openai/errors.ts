@@ -68,7 +68,7 @@ export async function toAnthropicError(error: unknown, context: ErrorContext): P
       return new AnthropicError('invalid_request_error', `${who(context)} rejected the request for ${context.openaiModel}: ${upstreamMessage}`);
     case 401:
       // The upstream's own message quotes part of the key: it is not passed on.
-      return new AnthropicError('authentication_error', `${keyOf(context)} is missing or was rejected by ${context.baseURL}. Set a valid key (${keyHint(context)}).`);
+      return new AnthropicError('authentication_error', `${keyName(context)} is missing or was rejected by ${context.baseURL}. Set a valid key (${keyHint(context)}).`);
     case 403:
       return new AnthropicError('permission_error', `${who(context)} refused access to ${context.openaiModel}: ${upstreamMessage}`);
     case 404:
@@ -102,7 +102,7 @@ function rateLimit(context: ErrorContext): string {
   return context.provider ? `Rate limit of ${who(context)}` : 'OpenAI rate limit';
 }
 
-function keyOf(context: ErrorContext): string {
+function keyName(context: ErrorContext): string {
   return context.provider ? `The API key of provider "${context.provider}"` : 'The OpenAI API key';
 }
 
@@ -112,7 +112,7 @@ function keyHint(context: ErrorContext): string {
 
 /** A call to a provider that needs a key and has none: refused before it goes out. */
 export function missingKeyError(context: ErrorContext): AnthropicError {
-  return new AnthropicError('authentication_error', `${keyOf(context)} is not set, and ${who(context)} needs one. Set it (${keyHint(context)}).`);
+  return new AnthropicError('authentication_error', `${keyName(context)} is not set, and ${who(context)} needs one. Set it (${keyHint(context)}).`);
 }
 
 function capitalized(text: string): string {

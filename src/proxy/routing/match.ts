@@ -1,8 +1,8 @@
 // Resolves a Claude model name to its route: exact names and aliases first, then patterns in
 // table order, then the default route.
 import { inputWindow } from './model-facts';
-import { DEFAULT_PROVIDER_NAME, hostsWebSearch, type ProviderConfig } from './providers';
-import { canSearchTheWeb } from './web-search-support';
+import { namesProviders, routeProvider, type ProviderConfig } from './providers';
+import { routeCanSearch } from './web-search-support';
 import type { ReasoningEffort, RouteConfig, RouteTableConfig } from './table';
 
 export interface ResolvedRoute extends RouteConfig {
@@ -52,14 +52,12 @@ export class RouteTable {
 
   /** Whether log lines name each request's provider: not for today's single default one. */
   namesProviders(): boolean {
-    const providers = this.config.providers;
-    return providers.length > 1 || providers[0].name !== DEFAULT_PROVIDER_NAME;
+    return namesProviders(this.config.providers);
   }
 
   /** Whether the route can run OpenAI's hosted web search: its API and model, and its provider. */
   canSearch(route: ResolvedRoute): boolean {
-    const provider = this.provider(route.provider);
-    return canSearchTheWeb(route) && provider !== undefined && hostsWebSearch(provider);
+    return routeCanSearch(this.config, route);
   }
 
   /** The route that serves a request with the web search tool: the one asked for when it can
@@ -79,8 +77,8 @@ export class RouteTable {
   }
 
   private resolve(route: RouteConfig): ResolvedRoute {
-    // A route that names no provider is on the table's first (the table checked that it exists).
-    return { ...route, provider: route.provider ?? this.config.providers[0].name, reasoning: route.reasoning ?? isReasoningModel(route.model), inputWindow: inputWindow(route) };
+    // The table checked that the route's provider exists.
+    return { ...route, provider: routeProvider(this.config, route)!.name, reasoning: route.reasoning ?? isReasoningModel(route.model), inputWindow: inputWindow(route) };
   }
 }
 

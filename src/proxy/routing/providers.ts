@@ -108,7 +108,7 @@ export function checkProviders(
   });
   const known = table.providers.map((provider) => provider.name).join(', ');
   table.routes.forEach((route, index) => {
-    const provider = providerOf(table, route);
+    const provider = routeProvider(table, route);
     if (!provider) {
       addIssue(['routes', index, 'provider'], `no provider is named "${route.provider}" (providers: ${known})`);
     } else if (!provider.apis.includes(route.api)) {
@@ -116,13 +116,19 @@ export function checkProviders(
     }
   });
   const searching = table.routes.find((route) => route.name === table.webSearchRoute);
-  const searchProvider = searching && providerOf(table, searching);
+  const searchProvider = searching && routeProvider(table, searching);
   if (searchProvider && !hostsWebSearch(searchProvider)) {
     addIssue(['webSearchRoute'], `route "${searching.name}" is on provider "${searchProvider.name}" of kind "${searchProvider.kind}": hosted web search needs a provider of kind "openai" or "azure"`);
   }
 }
 
 /** A route's provider: the one it names, else the table's first. */
-function providerOf<P extends { name: string }>(table: { providers: readonly P[] }, route: { provider?: string }): P | undefined {
+export function routeProvider<P extends { name: string }>(table: { providers: readonly P[] }, route: { provider?: string }): P | undefined {
   return route.provider === undefined ? table.providers[0] : table.providers.find((provider) => provider.name === route.provider);
+}
+
+/** Whether log lines, model names and self-test titles name the provider: not for today's single
+ *  default one, where they read as before providers. */
+export function namesProviders(providers: readonly { name: string }[]): boolean {
+  return providers.length > 1 || providers[0]?.name !== DEFAULT_PROVIDER_NAME;
 }

@@ -49,21 +49,20 @@ export function defaultTransport(baseURL: string, inElectron = Boolean(process.v
 
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
-let sdk: Promise<typeof OpenAI> | undefined;
+let sdkModule: Promise<typeof import('openai')> | undefined;
 
-/** The SDK's module, loaded once. Its error classes must come from this same copy: the package
- *  ships CommonJS and ESM builds, and `instanceof` fails across them. */
-export function loadOpenAISdk(): Promise<typeof OpenAI> {
-  sdk ??= import('openai').then((module) => module.default);
-  return sdk;
+/** The SDK's module, loaded once. Its error classes and AzureOpenAI must come from this same
+ *  copy: the package ships CommonJS and ESM builds, and `instanceof` fails across them. */
+function loadSdkModule(): Promise<typeof import('openai')> {
+  sdkModule ??= import('openai');
+  return sdkModule;
 }
 
-let azure: Promise<typeof AzureOpenAI> | undefined;
+let sdk: Promise<typeof OpenAI> | undefined;
 
-/** The SDK's Azure client, from the same copy of the package as loadOpenAISdk's. */
-function loadAzureOpenAI(): Promise<typeof AzureOpenAI> {
-  azure ??= import('openai').then((module) => module.AzureOpenAI);
-  return azure;
+export function loadOpenAISdk(): Promise<typeof OpenAI> {
+  sdk ??= loadSdkModule().then((module) => module.default);
+  return sdk;
 }
 
 /**
@@ -165,7 +164,7 @@ export class UpstreamClient {
       // OPENAI_BASE_URL in the environment.
       const url = new URL(settings.baseURL);
       const baseURL = url.pathname.replace(/\/+$/, '') === '' ? `${url.origin}/openai` : settings.baseURL;
-      openai = new (await loadAzureOpenAI())({ ...common, apiKey, apiVersion: settings.apiVersion, baseURL });
+      openai = new (await loadSdkModule()).AzureOpenAI({ ...common, apiKey, apiVersion: settings.apiVersion, baseURL });
     } else if (settings.kind === 'azure') {
       // Azure's v1 API without an api-version, which AzureOpenAI insists on: the plain client,
       // its key sent as Azure's api-key header instead of a bearer token.
